@@ -1,0 +1,77 @@
+"""The result types the public API hands out: evaluations, change events and status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, Final, Literal
+
+EMPTY_ATTRIBUTES: Final[Mapping[str, Any]] = MappingProxyType({})
+
+# Reasons, in OpenFeature's vocabulary.
+STATIC: Final = "STATIC"
+TARGETING_MATCH: Final = "TARGETING_MATCH"
+SPLIT: Final = "SPLIT"
+DEFAULT: Final = "DEFAULT"
+ERROR: Final = "ERROR"
+
+# Error codes, in OpenFeature's vocabulary.
+FLAG_NOT_FOUND: Final = "FLAG_NOT_FOUND"
+PROVIDER_NOT_READY: Final = "PROVIDER_NOT_READY"
+TYPE_MISMATCH: Final = "TYPE_MISMATCH"
+PARSE_ERROR: Final = "PARSE_ERROR"
+GENERAL: Final = "GENERAL"
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What one flag evaluated to, and why.
+
+    ``value`` is the flag's value: ``enabled`` for AppConfig flags, the computed JSON value
+    for Powertools features. ``attributes`` is read-only. Instances for flags that do not
+    depend on the context are built once at load and shared between calls.
+    """
+
+    name: str
+    enabled: bool
+    value: Any = None
+    attributes: Mapping[str, Any] = field(default=EMPTY_ATTRIBUTES)
+    variant: str | None = None
+    reason: str = STATIC
+    error: str | None = None
+    version: str | None = None
+
+
+Origin = Literal["network", "cache", "defaults"]
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """The client's health, for health checks, CLIs and dashboards."""
+
+    ready: bool
+    origin: Origin
+    version: str | None
+    updated_at: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+
+
+__all__ = [
+    "DEFAULT",
+    "ERROR",
+    "FLAG_NOT_FOUND",
+    "GENERAL",
+    "PARSE_ERROR",
+    "PROVIDER_NOT_READY",
+    "SPLIT",
+    "STATIC",
+    "TARGETING_MATCH",
+    "TYPE_MISMATCH",
+    "EMPTY_ATTRIBUTES",
+    "Evaluation",
+    "Origin",
+    "Status",
+]

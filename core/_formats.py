@@ -1,0 +1,88 @@
+"""Which format a document is in, and compiling it into flags.
+
+``auto`` decides from the document's shape, once per load:
+
+* an object whose ``version`` is ``"1"`` and whose other keys are only ``flags`` and
+  ``values`` is the AppConfig stored form;
+* an object with at least one entry that is an object holding ``default`` is the
+  Powertools schema;
+* an object with at least one entry that is an object holding ``enabled`` (or an empty
+  object) is the AppConfig retrieval form;
+* anything else is ``raw``: free-form configuration with no flags.
+
+A document that is *nearly* a flag document is therefore validated as one and rejected with
+its problems listed, rather than silently served as raw configuration with no flags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from ._flagset import Clock, FlagSet
+from .errors import ConfigurationError
+
+AUTO: Final = "auto"
+APPCONFIG: Final = "appconfig"
+POWERTOOLS: Final = "powertools"
+RAW: Final = "raw"
+FORMATS: Final = (AUTO, APPCONFIG, POWERTOOLS, RAW)
+
+_STORED_KEYS = frozenset({"version", "flags", "values"})
+
+
+def check_format(fmt: str) -> str:
+    """Return ``fmt`` if it names a format; raise `ConfigurationError` otherwise."""
+    if fmt not in FORMATS:
+        choices = ", ".join(repr(f) for f in FORMATS)
+        raise ConfigurationError(f"format must be one of {choices}, not {fmt!r}")
+    return fmt
+
+
+def is_stored_form(document: Any) -> bool:
+    """Whether ``document`` is the AppConfig stored form (``{"version": "1", ...}``)."""
+    return (
+        isinstance(document, Mapping)
+        and document.get("version") == "1"
+        and _STORED_KEYS.issuperset(document.keys())
+    )
+
+
+def detect_format(document: Any) -> str:
+    """The format ``auto`` picks for ``document`` (see the module docstring)."""
+    if not isinstance(document, Mapping):
+        return RAW
+    if is_stored_form(document):
+        return APPCONFIG
+    if not document:
+        return APPCONFIG
+    entries = [entry for entry in document.values() if isinstance(entry, Mapping)]
+    if any("default" in entry for entry in entries):
+        return POWERTOOLS
+    if any("enabled" in entry for entry in entries):
+        return APPCONFIG
+    return RAW
+
+
+def compile_document(
+    document: Any,
+    *,
+    format: str = AUTO,  # noqa: A002 - the public keyword is `format`
+    version: str | None = None,
+    clock: Clock | None = None,
+) -> FlagSet:
+    """Compile ``document`` into flags; raise `DocumentError` with every problem found."""
+    fmt = detect_format(document) if format == AUTO else check_format(format)
+    if fmt == RAW:
+        return {}
+    if fmt == POWERTOOLS:
+        from ._powertools import compile_powertools  # noqa: PLC0415 - loaded by its users only
+
+        return compile_powertools(document, version=version, clock=clock)
+    if is_stored_form(document):
+        from ._stored import compile_stored  # noqa: PLC0415 - loaded by its users only
+
+        return compile_stored(document, version=version)
+    from ._retrieval import compile_retrieval  # noqa: PLC0415 - keeps the import graph flat
+
+    return compile_retrieval(document, version=version)

@@ -1,0 +1,89 @@
+"""The package's exceptions: one root, narrow subclasses that carry the data a caller needs.
+
+Kept in a module of its own so that every other module can import it without cycles.
+"""
+
+from __future__ import annotations
+
+
+class AppConfigFlagsError(Exception):
+    """Root of every exception this package raises on purpose."""
+
+
+class ConfigurationError(AppConfigFlagsError, ValueError):
+    """A constructor argument or a setting is wrong; the message says what to change."""
+
+
+class DocumentError(AppConfigFlagsError, ValueError):
+    """A configuration document cannot be used: bad syntax, bad schema, bad rule.
+
+    ``problems`` lists every problem found as ``(location, message)`` pairs, so a CLI or a
+    check can print each on its own line; ``str(error)`` joins them.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]] | str, *, location: str = "") -> None:
+        if isinstance(problems, str):
+            problems = [(location, problems)]
+        self.problems: list[tuple[str, str]] = problems
+        super().__init__("; ".join(f"{loc}: {msg}" if loc else msg for loc, msg in problems))
+
+
+class RuleSyntaxError(DocumentError):
+    """A rule in AppConfig's rule language does not parse.
+
+    ``position`` is the 0-based character offset in ``rule`` where parsing failed.
+    """
+
+    def __init__(self, message: str, *, rule: str, position: int, location: str = "") -> None:
+        self.rule = rule
+        self.position = position
+        self.reason = message
+        super().__init__(f"{message} at character {position}", location=location)
+
+
+class FetchError(AppConfigFlagsError):
+    """A source could not fetch its configuration; ``original_error`` holds the cause.
+
+    ``retry_after`` is the wait in seconds the source asks for before the next try, when it
+    knows better than the poller's backoff (a "too early" answer, a missing resource).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        original_error: BaseException | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.original_error = original_error
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class ResourceNotFoundError(FetchError, LookupError):
+    """AppConfig does not know the application, environment, profile or deployment named.
+
+    ``resource_type`` is AppConfig's word for what is missing (``Application``,
+    ``Environment``, ``ConfigurationProfile``, ``Deployment`` or ``Configuration``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        resource_type: str | None = None,
+        original_error: BaseException | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.resource_type = resource_type
+        super().__init__(message, original_error=original_error, retry_after=retry_after)
+
+
+__all__ = [
+    "AppConfigFlagsError",
+    "ConfigurationError",
+    "DocumentError",
+    "FetchError",
+    "ResourceNotFoundError",
+    "RuleSyntaxError",
+]
