@@ -48,7 +48,9 @@ def parse_content(raw: bytes, content_type: str | None) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DocumentError(f"content is not UTF-8 (byte {exc.start})", location="document") from None
+        raise DocumentError(
+            f"content is not UTF-8 (byte {exc.start})", location="document"
+        ) from None
     if kind == JSON or kind.endswith("+json"):
         return _parse_json(text)
     if kind in _YAML_TYPES:

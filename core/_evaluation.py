@@ -37,7 +37,7 @@ class Evaluation:
     name: str
     enabled: bool
     value: Any = None
-    attributes: Mapping[str, Any] = field(default=EMPTY_ATTRIBUTES)
+    attributes: Mapping[str, Any] = field(default_factory=lambda: EMPTY_ATTRIBUTES)
     variant: str | None = None
     reason: str = STATIC
     error: str | None = None

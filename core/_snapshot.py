@@ -36,7 +36,11 @@ def compile_defaults(defaults: Mapping[str, Any] | None) -> dict[str, CompiledFl
         elif isinstance(value, Mapping) and isinstance(value.get("enabled"), bool):
             attributes = {k: v for k, v in value.items() if k != "enabled"}
             compiled[name] = StaticFlag(
-                name, value["enabled"], attributes=attributes, reason=DEFAULT, definition=dict(value)
+                name,
+                value["enabled"],
+                attributes=attributes,
+                reason=DEFAULT,
+                definition=dict(value),
             )
         else:
             raise ConfigurationError(
@@ -87,7 +91,9 @@ class Snapshot:
         flag = self._flags.get(name)
         return None if flag is None else flag.definition
 
-    def is_enabled(self, name: str, context: Mapping[str, Any] | None = None, default: bool = False) -> bool:
+    def is_enabled(
+        self, name: str, context: Mapping[str, Any] | None = None, default: bool = False
+    ) -> bool:
         """Whether flag ``name`` is on for ``context``; ``default`` when it cannot say."""
         flag = self._lookup.get(name)
         if flag is None:
@@ -127,4 +133,3 @@ class Snapshot:
 
     def __repr__(self) -> str:
         return f"<Snapshot version={self.version!r} flags={len(self._flags)}>"
-

@@ -1,0 +1,124 @@
+"""The background poller: one daemon thread that fetches, hands content to the store, sleeps.
+
+`Poller.poll_once` is the whole step (fetch, load, cache, notify) and returns the delay
+before the next one, so it is tested without a thread; `Poller.run` only loops over it with
+``Event.wait`` as its sleep, so ``stop()`` interrupts the sleep at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from ._backoff import Backoff
+from ._cache import DiskCache
+from ._events import ChangeEvent, Listeners
+from ._source import FetchResult, Source
+from ._store import Store
+from .errors import DocumentError, FetchError
+
+log = logging.getLogger("appconfig_core")
+
+THREAD_NAME = "appconfig-flags-poller"
+
+
+class Poller:
+    """Drives one source into one store; never dies from an exception."""
+
+    def __init__(
+        self,
+        source: Source,
+        store: Store,
+        *,
+        cache: DiskCache | None,
+        changes: Listeners[ChangeEvent],
+        errors: Listeners[BaseException],
+        backoff: Backoff | None = None,
+    ) -> None:
+        self._source = source
+        self._store = store
+        self._cache = cache
+        self._changes = changes
+        self._errors = errors
+        self._backoff = backoff or Backoff()
+        self._poll_interval = 0.0
+        self._last_error_text: str | None = None
+        self._stop = threading.Event()
+        self.attempted = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def poll_once(self) -> float:
+        """Fetch once and act on the result; return the seconds to wait before the next fetch."""
+        try:
+            result = self._source.fetch()
+        except FetchError as exc:
+            return self._failed(exc, exc.retry_after)
+        except Exception as exc:
+            log.exception("appconfig-flags: %s raised unexpectedly", self._source.description)
+            return self._failed(exc, None)
+        self._backoff.reset()
+        self._poll_interval = result.next_poll
+        self._apply(result)
+        return result.next_poll
+
+    def _apply(self, result: FetchResult) -> None:
+        if result.content is None:
+            self._store.record_unchanged()
+            self._last_error_text = None
+            return
+        try:
+            event = self._store.load(result.content, "network")
+        except DocumentError as exc:
+            self._report(exc)
+            return
+        self._last_error_text = None
+        if self._cache is not None:
+            self._cache.write(result.content)
+        if event is not None:
+            log.info(
+                "appconfig-flags: loaded version %s from %s (%d flags changed)",
+                event.new.version,
+                self._source.description,
+                len(event.changed),
+            )
+            self._changes.emit(event)
+
+    def _failed(self, error: BaseException, retry_after: float | None) -> float:
+        self._report(error)
+        if retry_after is not None:
+            return retry_after
+        return self._backoff.next_delay(self._poll_interval)
+
+    def _report(self, error: BaseException) -> None:
+        """Record and announce ``error``; log it once per distinct message, never with content."""
+        self._store.record_failure(error)
+        text = f"{type(error).__name__}: {error}"
+        if text != self._last_error_text:
+            log.warning("appconfig-flags: %s: %s", self._source.description, text)
+            self._last_error_text = text
+        self._errors.emit(error)
+
+    def run(self) -> None:
+        """Poll until stopped."""
+        while not self._stop.is_set():
+            try:
+                delay = self.poll_once()
+            except Exception:
+                log.exception("appconfig-flags: poll failed unexpectedly")
+                delay = self._backoff.next_delay(self._poll_interval)
+            self.attempted.set()
+            self._stop.wait(delay)
+
+    def start(self) -> None:
+        """Start the daemon thread."""
+        self._thread = threading.Thread(target=self.run, name=THREAD_NAME, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float) -> bool:
+        """Ask the thread to stop and wait up to ``timeout``; return whether it ended."""
+        self._stop.set()
+        thread = self._thread
+        if thread is None or thread is threading.current_thread():
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()

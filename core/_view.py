@@ -1,0 +1,113 @@
+"""A request-scoped view: one snapshot and one context for a whole request, memoised per flag.
+
+Both framework adapters hand one of these to views and templates (``request.flags`` in
+Django, ``current_flags`` in Flask), so a flag cannot flip halfway through rendering a page
+and a flag read ten times in a template is evaluated once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from ._evaluation import ERROR, Evaluation
+from ._snapshot import Snapshot
+
+log = logging.getLogger("appconfig_core")
+
+ContextSource = Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class FlagsView:
+    """Evaluate flags against a pinned ``snapshot`` and a lazily built ``context``.
+
+    ``context`` may be a mapping or a function returning one; a function is called at most
+    once, on the first flag read, so a request that reads no flag builds no context (and
+    makes no database query for the user). A context function that raises is logged and
+    replaced by an empty context: the request path never raises because of flags.
+    """
+
+    __slots__ = ("_context", "_factory", "_memo", "_snapshot")
+
+    def __init__(self, snapshot: Snapshot, context: ContextSource = None) -> None:
+        self._snapshot = snapshot
+        self._memo: dict[str, Evaluation] = {}
+        if callable(context):
+            self._factory: Callable[[], Mapping[str, Any]] | None = context
+            self._context: Mapping[str, Any] | None = None
+        else:
+            self._factory = None
+            self._context = _EMPTY if context is None else context
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The snapshot every read of this view uses."""
+        return self._snapshot
+
+    @property
+    def context(self) -> Mapping[str, Any]:
+        """The evaluation context, built on first use."""
+        if self._context is None:
+            self._context = self._build_context()
+        return self._context
+
+    def _build_context(self) -> Mapping[str, Any]:
+        assert self._factory is not None
+        try:
+            built = self._factory()
+        except Exception:
+            log.exception("appconfig-flags: the context function raised; using an empty context")
+            return _EMPTY
+        if not isinstance(built, Mapping):
+            log.error(
+                "appconfig-flags: the context function returned %s, not a mapping; "
+                "using an empty context",
+                type(built).__name__,
+            )
+            return _EMPTY
+        return built
+
+    def evaluate(self, name: str) -> Evaluation:
+        """The evaluation of flag ``name``, computed once per view."""
+        evaluation = self._memo.get(name)
+        if evaluation is None:
+            evaluation = self._snapshot.evaluate(name, self.context)
+            self._memo[name] = evaluation
+        return evaluation
+
+    def is_enabled(self, name: str, default: bool = False) -> bool:
+        """Whether flag ``name`` is on; ``default`` when the flag is missing or failed."""
+        evaluation = self.evaluate(name)
+        if evaluation.reason == ERROR:
+            return default
+        return evaluation.enabled
+
+    def value(self, name: str, attribute: str | None = None, default: Any = None) -> Any:
+        """An attribute of flag ``name`` (or its value when ``attribute`` is None)."""
+        evaluation = self.evaluate(name)
+        if evaluation.reason == ERROR:
+            return default
+        if attribute is None:
+            return evaluation.value
+        return evaluation.attributes.get(attribute, default)
+
+    def variant(self, name: str) -> str | None:
+        """The variant chosen for flag ``name``, if it has variants."""
+        return self.evaluate(name).variant
+
+    def __getitem__(self, name: str) -> bool:
+        return self.is_enabled(name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._snapshot.flag_names
+
+    @property
+    def evaluated(self) -> Mapping[str, Evaluation]:
+        """The flags read through this view so far, for debugging panels and logs."""
+        return MappingProxyType(self._memo)
+
+    def __repr__(self) -> str:
+        return f"<FlagsView version={self._snapshot.version!r} evaluated={len(self._memo)}>"
