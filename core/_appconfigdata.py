@@ -114,7 +114,7 @@ class AppConfigDataSource:
         assert self._token is not None
         client = self._get_client()
         try:
-            return client.get_latest_configuration(ConfigurationToken=self._token)  # type: ignore[return-value]
+            return client.get_latest_configuration(ConfigurationToken=self._token)
         except Exception as exc:  # noqa: BLE001 - classified below; nothing escapes unnamed
             raise self._classify(exc, "GetLatestConfiguration") from None
 

@@ -73,16 +73,20 @@ class DiskCache:
         try:
             record = json.loads(payload)
             if not isinstance(record, dict) or record.get("format") != _FORMAT:
-                return self._reject("it is not an appconfig-flags cache file")
+                self._reject("it is not an appconfig-flags cache file")
+                return None
             if record.get("source") != self.identity:
-                return self._reject("it was written for another source")
+                self._reject("it was written for another source")
+                return None
             data = base64.b64decode(record["data"], validate=True)
             if hashlib.sha256(data).hexdigest() != record.get("sha256"):
-                return self._reject("its checksum does not match (truncated or corrupt)")
+                self._reject("its checksum does not match (truncated or corrupt)")
+                return None
             content_type = record.get("content_type")
             version = record.get("version")
         except (ValueError, KeyError, TypeError, binascii.Error):
-            return self._reject("it is corrupt or truncated")
+            self._reject("it is corrupt or truncated")
+            return None
         return Content(
             data=data,
             content_type=content_type if isinstance(content_type, str) else None,
