@@ -108,6 +108,7 @@ def _devserver(served_dir: Path) -> Iterator[Any]:
 @pytest.fixture(name="make_boto_client")
 def _make_boto_client() -> Callable[[str], Any]:
     import boto3
+    from botocore.config import Config
 
     def make(url: str) -> Any:
         return boto3.client(
@@ -116,6 +117,8 @@ def _make_boto_client() -> Callable[[str], Any]:
             region_name="us-east-1",
             aws_access_key_id="test",
             aws_secret_access_key="test",
+            # As the source's own client: the poller retries, botocore must not.
+            config=Config(retries={"total_max_attempts": 1}),
         )
 
     return make

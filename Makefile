@@ -1,0 +1,42 @@
+# `make test` and `make demo` each work from a fresh clone with only python3 and the
+# package index: the first run creates .venv and installs the project with its dev extras.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: test lint typecheck pytest demo test-django42 clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy core
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+# The Django adapter's tests on the other supported LTS line (4.2), in a venv of its own.
+DJ42 := .venv-django42
+$(DJ42)/.installed-stamp: pyproject.toml
+	$(PYTHON) -m venv $(DJ42)
+	$(DJ42)/bin/python -m pip install --quiet --upgrade pip
+	$(DJ42)/bin/python -m pip install --quiet -e ".[dev]" "Django>=4.2,<5.0"
+	touch $@
+
+test-django42: $(DJ42)/.installed-stamp
+	$(DJ42)/bin/pytest tests/django
+
+demo: $(STAMP)
+	$(BIN)/python example_projects/demo.py
+
+clean:
+	rm -rf $(VENV) $(DJ42) .demo .pytest_cache .mypy_cache .ruff_cache
