@@ -22,6 +22,7 @@ from ._profiles import (
     ProfileKey,
     Served,
     retrieval_form,
+    stored_compiler,
 )
 
 PATH_PREFIX: Final = "/applications/"
@@ -44,8 +45,8 @@ def parse_context(headers: list[str]) -> dict[str, str]:
     """The evaluation context from ``Context: k=v`` headers (repeatable, comma-separated)."""
     context: dict[str, str] = {}
     for header in headers:
-        for pair in header.split(","):
-            pair = pair.strip()
+        for item in header.split(","):
+            pair = item.strip()
             if not pair:
                 continue
             key, sep, value = pair.partition("=")
@@ -120,9 +121,8 @@ class Agent:
         return result
 
     def _compile(self, served: Served) -> Mapping[str, Any] | None:
-        try:
-            from .._stored import compile_stored  # noqa: PLC0415 - optional until it lands
-        except ImportError:
+        compile_stored = stored_compiler()
+        if compile_stored is None:
             return None
         with self._lock:
             cached = self._compiled.get(served.key)

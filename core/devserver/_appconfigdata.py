@@ -43,7 +43,9 @@ class _Session:
     invalidated: bool = False
 
 
-def bad_request(message: str, problem: str | None = None, parameter: str = _TOKEN_PARAM) -> Response:
+def bad_request(
+    message: str, problem: str | None = None, parameter: str = _TOKEN_PARAM
+) -> Response:
     """A BadRequestException; with ``problem``, the modeled ``Details`` for that parameter."""
     members: dict[str, Any] = {"Reason": "InvalidParameters"}
     if problem is not None:
@@ -90,12 +92,11 @@ class Sessions:
             return bad_request("The request body is not valid JSON")
         if not isinstance(request, dict):
             return bad_request("The request body must be a JSON object")
-        identifiers: list[str] = []
         for member, _ in _IDENTIFIERS:
             value = request.get(member)
             if not isinstance(value, str) or not 1 <= len(value) <= 128:
                 return bad_request(f"{member} is required and must be 1 to 128 characters")
-            identifiers.append(value)
+        identifiers = [str(request[member]) for member, _ in _IDENTIFIERS]
         requested = request.get("RequiredMinimumPollIntervalInSeconds")
         if requested is not None and (
             isinstance(requested, bool)
@@ -113,7 +114,8 @@ class Sessions:
         except InvalidProfile:
             pass  # the profile exists; GetLatestConfiguration reports what is wrong with it
         interval = self._poll_interval or requested or DEFAULT_INTERVAL
-        session = _Session(*identifiers, interval=float(interval), started_at=self._clock())
+        application, environment, profile = identifiers
+        session = _Session(application, environment, profile, float(interval), self._clock())
         token = self._issue(session)
         response = Response(
             201,
@@ -127,8 +129,8 @@ class Sessions:
         """GetLatestConfiguration: check the token, then answer full, or empty if unchanged."""
         now = self._clock()
         with self._lock:
-            session = self._tokens.get(token) if token else None
-            if session is None:
+            session = self._tokens.get(token or "")
+            if token is None or session is None:
                 return self._rejected(token, "Corrupted", "Invalid or already used token")
             if session.invalidated or now - session.started_at >= TOKEN_LIFETIME:
                 return self._rejected(token, "Expired", "Token has expired")
@@ -147,7 +149,7 @@ class Sessions:
                 response = internal_error(str(exc))
                 response.token = token
                 return response
-            del self._tokens[token]  # type: ignore[arg-type]
+            del self._tokens[token]
             session.last_call_at = now
             headers = {
                 "Content-Type": served.content_type,

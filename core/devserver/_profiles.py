@@ -9,17 +9,19 @@ the file, so edits are picked up on the next request without a watcher thread.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from .._content import JSON, TEXT, YAML, parse_content
-from ..errors import DocumentError
+from .._content import JSON, TEXT, YAML, content_type_for_path, parse_content  # noqa: TID252 - mypy checks core/ by path
+from ..errors import DocumentError  # noqa: TID252 - mypy checks core/ by path
 
 logger = logging.getLogger("appconfig_core.devserver")
 
@@ -30,6 +32,7 @@ PROFILE: Final = "ConfigurationProfile"
 _FREE_FORM_SUFFIXES: Final = ((".json", JSON), (".yaml", YAML), (".yml", YAML), (".txt", TEXT))
 _FLAG_SUFFIXES: Final = (".featureflags.json", ".featureflags.yaml", ".featureflags.yml")
 _STORED_KEYS: Final = frozenset({"version", "flags", "values"})
+_RACY_NS: Final = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,9 @@ def retrieval_form(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     for name in names:
         value = values.get(name) or {}
         if "_variants" in value:
-            default = next((v for v in value["_variants"] if not v.get("rule")), {})
+            default: Mapping[str, Any] = next(
+                (v for v in value["_variants"] if not v.get("rule")), {}
+            )
             enabled = default.get("enabled") is True
             attributes = dict(default.get("attributeValues") or {})
         else:
@@ -123,7 +128,9 @@ def retrieval_form(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 def check_stored(document: Any) -> None:
     """Raise `DocumentError` unless ``document`` is a stored form AppConfig would accept."""
     if not isinstance(document, Mapping):
-        raise DocumentError(f"expected an object, got {type(document).__name__}", location="document")
+        raise DocumentError(
+            f"expected an object, got {type(document).__name__}", location="document"
+        )
     problems: list[tuple[str, str]] = []
     if document.get("version") != "1":
         problems.append(("version", 'must be "1"'))
@@ -143,11 +150,19 @@ def check_stored(document: Any) -> None:
                 problems += _check_value(f"values.{name}", entry)
     if problems:
         raise DocumentError(problems)
+    compile_stored = stored_compiler()
+    if compile_stored is not None:
+        compile_stored(document)
+
+
+def stored_compiler() -> Callable[..., Mapping[str, Any]] | None:
+    """The library's stored-form compiler, or None while it is not installed."""
     try:
-        from .._stored import compile_stored  # noqa: PLC0415 - optional until the evaluator lands
+        module = importlib.import_module("appconfig_core._stored")
     except ImportError:
-        return
-    compile_stored(document)
+        return None
+    compiler: Callable[..., Mapping[str, Any]] = module.compile_stored
+    return compiler
 
 
 def _check_value(where: str, entry: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -165,10 +180,15 @@ def _check_value(where: str, entry: Mapping[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _racy(st: os.stat_result) -> bool:
+    """Whether a same-size edit could still hide behind an unchanged mtime (clock ticks are coarse)."""
+    return time.time_ns() - st.st_mtime_ns < _RACY_NS
+
+
 @dataclass
 class _Entry:
     path: Path
-    stat: tuple[int, int]
+    stat: tuple[int, int, int]
     raw: bytes
     served: Served | None
     error: str | None
@@ -200,7 +220,10 @@ class ProfileDirectory:
             self._conflicts_reported.add(key)
             logger.warning(
                 "several files define %s:%s:%s; serving %s and ignoring %s",
-                application, environment, profile, matches[0][0].name,
+                application,
+                environment,
+                profile,
+                matches[0][0].name,
                 ", ".join(path.name for path, _, _ in matches[1:]),
             )
         path, content_type, flags = matches[0]
@@ -225,8 +248,8 @@ class ProfileDirectory:
         entry = self._entries.get(key)
         try:
             st = path.stat()
-            stat = (st.st_mtime_ns, st.st_size)
-            if entry is not None and entry.path == path and entry.stat == stat:
+            stat = (st.st_mtime_ns, st.st_size, st.st_ino)
+            if entry is not None and entry.path == path and entry.stat == stat and not _racy(st):
                 return self._answer(entry)
             raw = path.read_bytes()
         except OSError as exc:
@@ -240,14 +263,15 @@ class ProfileDirectory:
         served, error = previous, None
         if flags:
             try:
-                document = parse_content(raw, content_type)
+                document = parse_content(raw, content_type_for_path(path.name))
                 check_stored(document)
                 body = json.dumps(retrieval_form(document), separators=(",", ":")).encode()
                 served = Served(key, body, JSON, self._next_version(key), document)
             except DocumentError as exc:
                 error = f"{path.name} is not a valid FeatureFlags stored document: {exc}"
                 logger.warning(
-                    "%s; %s", error,
+                    "%s; %s",
+                    error,
                     "keeping the last valid version" if previous else "nothing to serve yet",
                 )
         else:
@@ -279,4 +303,5 @@ __all__ = [
     "check_stored",
     "parse_file_name",
     "retrieval_form",
+    "stored_compiler",
 ]
