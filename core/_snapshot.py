@@ -100,7 +100,7 @@ class Snapshot:
             return default
         if context is None:
             context = _EMPTY
-        elif not isinstance(context, Mapping):
+        elif type(context) is not dict and not isinstance(context, Mapping):
             return default
         try:
             return flag.is_enabled(context)
@@ -115,7 +115,7 @@ class Snapshot:
             return Evaluation(name, False, False, reason=ERROR, error=code, version=self.version)
         if context is None:
             context = _EMPTY
-        elif not isinstance(context, Mapping):
+        elif type(context) is not dict and not isinstance(context, Mapping):
             return Evaluation(
                 name, False, False, reason=ERROR, error=INVALID_CONTEXT, version=self.version
             )

@@ -1,0 +1,274 @@
+"""``appconfig-flags``: validate a flag file, evaluate one flag, fetch a profile once.
+
+Exit codes: 0 success; 1 the document, flag or fetch is the problem (invalid document, no
+such flag, AppConfig unreachable or refusing); 2 the command line or the file cannot be used
+(bad arguments, unreadable file, malformed ``-c``). User errors print one line to stderr,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import Any, TextIO
+
+from ._content import JSON, YAML, content_type_for_path, parse_content
+from ._evaluation import Evaluation
+from ._flagset import Clock, FlagSet
+from ._formats import (
+    AUTO,
+    FORMATS,
+    POWERTOOLS,
+    RAW,
+    compile_document,
+    detect_format,
+    is_stored_form,
+)
+from .errors import AppConfigFlagsError, ConfigurationError, DocumentError
+
+PROG = "appconfig-flags"
+
+
+class UserError(Exception):
+    """A problem the user can fix; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (the console script exits with it)."""
+    args = _parser().parse_args(argv)
+    try:
+        status: int = args.run(args, sys.stdout)
+    except UserError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Validate, evaluate and fetch AWS AppConfig feature flags."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check a flag file; list every problem")
+    validate.add_argument("file", metavar="FILE", help="a JSON or YAML file, or - for stdin")
+    _add_format(validate)
+    validate.set_defaults(run=_validate)
+
+    evaluate = commands.add_parser("eval", help="evaluate one flag in a file for a context")
+    evaluate.add_argument("file", metavar="FILE", help="a JSON or YAML file, or - for stdin")
+    evaluate.add_argument("flag", metavar="FLAG", help="the flag's name")
+    evaluate.add_argument(
+        "-c",
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a context entry; VALUE is read as JSON when it parses (5, true, [1,2]),"
+        " else as a string; repeat for more keys",
+    )
+    evaluate.add_argument(
+        "--at",
+        metavar="DATETIME",
+        help="evaluate time-based rules at this ISO 8601 instant (default: now; no offset"
+        " means UTC)",
+    )
+    evaluate.add_argument("--json", action="store_true", help="print the evaluation as JSON")
+    _add_format(evaluate)
+    evaluate.set_defaults(run=_eval)
+
+    fetch = commands.add_parser("fetch", help="fetch a profile once through AppConfigData")
+    fetch.add_argument("--application", required=True, metavar="A")
+    fetch.add_argument("--environment", required=True, metavar="E")
+    fetch.add_argument("--profile", required=True, metavar="P")
+    fetch.add_argument("--endpoint-url", metavar="URL", help="e.g. a local devserver")
+    fetch.add_argument("--region", metavar="R", help="AWS region (default: boto3's)")
+    fetch.set_defaults(run=_fetch)
+    return parser
+
+
+def _add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        default=AUTO,
+        choices=FORMATS,
+        help="the document's format (default: auto, detected from its shape)",
+    )
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    document = _load(args.file)
+    fmt = detect_format(document) if args.format == AUTO else args.format
+    try:
+        flags = compile_document(document, format=fmt)
+    except DocumentError as exc:
+        for location, message in exc.problems:
+            print(
+                f"{args.file}: {location}: {message}" if location else f"{args.file}: {message}",
+                file=out,
+            )
+        count = len(exc.problems)
+        print(f"{args.file}: invalid ({count} problem{'s' if count != 1 else ''})", file=out)
+        return 1
+    if fmt == RAW:
+        print(f"OK {args.file}: raw configuration, no flags", file=out)
+        return 0
+    kind = _describe_format(fmt, document)
+    print(f"OK {args.file}: {kind}, {len(flags)} flag{'s' if len(flags) != 1 else ''}", file=out)
+    return 0
+
+
+def _eval(args: argparse.Namespace, out: TextIO) -> int:
+    context = parse_context(args.context)
+    clock = _fixed_clock(args.at) if args.at else None
+    document = _load(args.file)
+    flags = _compile(args.file, document, args.format, clock)
+    flag = flags.get(args.flag)
+    if flag is None:
+        known = ", ".join(sorted(flags)) or "none"
+        raise UserError(f"no flag named {args.flag!r} in {args.file} (flags: {known})", 1)
+    evaluation = flag.evaluate(context)
+    print(format_evaluation(evaluation, as_json=args.json), file=out)
+    return 0
+
+
+def _fetch(args: argparse.Namespace, out: TextIO) -> int:
+    from ._appconfigdata import AppConfigDataSource  # noqa: PLC0415 - boto3 only for fetch
+
+    try:
+        source = AppConfigDataSource(
+            args.application,
+            args.environment,
+            args.profile,
+            region_name=args.region,
+            endpoint_url=args.endpoint_url,
+        )
+    except ConfigurationError as exc:
+        raise UserError(str(exc), 2) from None
+    try:
+        result = source.fetch()
+    except AppConfigFlagsError as exc:
+        raise UserError(str(exc), 1) from None
+    except Exception as exc:  # noqa: BLE001 - botocore setup errors (no region...) are user errors
+        raise UserError(
+            f"{source.description}: {exc}; pass --region or set AWS_REGION", 1
+        ) from None
+    finally:
+        source.close()
+    content = result.content
+    if content is None or not content.data:
+        print(f"{source.description}: the deployed configuration is empty", file=sys.stderr)
+        return 0
+    print(
+        f"{source.description}: version {content.version or '-'},"
+        f" {content.content_type or 'unknown content type'}",
+        file=sys.stderr,
+    )
+    try:
+        document = parse_content(content.data, content.content_type)
+    except DocumentError as exc:
+        print(f"{PROG}: warning: {exc}; printing the raw content", file=sys.stderr)
+        document = content.data.decode("utf-8", errors="replace")
+    print(document if isinstance(document, str) else _dump(document, indent=2), file=out)
+    return 0
+
+
+def parse_context(entries: Sequence[str]) -> dict[str, Any]:
+    """``["tier=premium", "n=5"]`` → ``{"tier": "premium", "n": 5}``.
+
+    A value is JSON-decoded when it parses (numbers, booleans, null, lists, objects,
+    quoted strings), and kept as the literal string otherwise; ``n='"5"'`` is the string 5.
+    """
+    context: dict[str, Any] = {}
+    for entry in entries:
+        key, sep, raw = entry.partition("=")
+        if not sep or not key:
+            raise UserError(f"-c expects KEY=VALUE, got {entry!r}")
+        try:
+            context[key] = json.loads(raw)
+        except ValueError:
+            context[key] = raw
+    return context
+
+
+def format_evaluation(evaluation: Evaluation, *, as_json: bool = False) -> str:
+    """The evaluation as aligned ``field: value`` lines (or one JSON object)."""
+    fields: dict[str, Any] = {
+        "name": evaluation.name,
+        "enabled": evaluation.enabled,
+        "value": evaluation.value,
+        "variant": evaluation.variant,
+        "reason": evaluation.reason,
+        "error": evaluation.error,
+        "version": evaluation.version,
+        "attributes": dict(evaluation.attributes),
+    }
+    if as_json:
+        return _dump(fields)
+    lines = []
+    for key, value in fields.items():
+        shown = "-" if value is None and key in {"variant", "error", "version"} else _dump(value)
+        if key == "name" or (key in {"variant", "reason"} and value is not None):
+            shown = str(value)
+        lines.append(f"{key + ':':<12}{shown}")
+    return "\n".join(lines)
+
+
+def _dump(value: Any, indent: int | None = None) -> str:
+    return json.dumps(value, indent=indent, ensure_ascii=False, default=str)
+
+
+def _load(path: str) -> Any:
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read()
+            content_type = JSON if raw.lstrip()[:1] in (b"{", b"[") else YAML
+        else:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+            content_type = content_type_for_path(path)
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return parse_content(raw, content_type)
+    except DocumentError as exc:
+        raise UserError(f"{path}: {exc}", 1) from None
+
+
+def _compile(path: str, document: Any, fmt: str, clock: Clock | None) -> FlagSet:
+    try:
+        return compile_document(document, format=fmt, clock=clock)
+    except DocumentError as exc:
+        first = exc.problems[0]
+        more = len(exc.problems) - 1
+        where = f"{first[0]}: " if first[0] else ""
+        extra = f" (and {more} more; run '{PROG} validate {path}')" if more else ""
+        raise UserError(f"{path}: {where}{first[1]}{extra}", 1) from None
+
+
+def _fixed_clock(text: str) -> Clock:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError(f"--at expects an ISO 8601 date and time, got {text!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return lambda: moment
+
+
+def _describe_format(fmt: str, document: Any) -> str:
+    if fmt == POWERTOOLS:
+        return "Powertools schema"
+    return "AppConfig stored form" if is_stored_form(document) else "AppConfig retrieval form"
+
+
+__all__ = ["UserError", "format_evaluation", "main", "parse_context"]

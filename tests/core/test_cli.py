@@ -1,0 +1,309 @@
+"""The ``appconfig-flags`` command line (appconfig_core._cli), driven through ``main(argv)``."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from appconfig_core._cli import main, parse_context
+
+POWERTOOLS_DOC = {
+    "premium": {
+        "default": False,
+        "rules": {
+            "vip": {
+                "when_match": True,
+                "conditions": [
+                    {"action": "EQUALS", "key": "tier", "value": "vip"},
+                    {"action": "KEY_GREATER_THAN_VALUE", "key": "n", "value": 4},
+                ],
+            }
+        },
+    },
+    "night": {
+        "default": False,
+        "rules": {
+            "late": {
+                "when_match": True,
+                "conditions": [
+                    {
+                        "action": "SCHEDULE_BETWEEN_TIME_RANGE",
+                        "key": "CURRENT_TIME",
+                        "value": {"START": "22:00", "END": "06:00", "TIMEZONE": "Europe/Paris"},
+                    }
+                ],
+            }
+        },
+    },
+    "plain": {"default": True},
+}
+
+
+def write(tmp_path: Path, document: Any, name: str = "flags.json") -> str:
+    path = tmp_path / name
+    path.write_text(document if isinstance(document, str) else json.dumps(document))
+    return str(path)
+
+
+@pytest.fixture(name="flags_file")
+def _flags_file(tmp_path: Path) -> str:
+    return write(tmp_path, POWERTOOLS_DOC)
+
+
+class TestParseContext:
+    def test_json_values_and_strings(self) -> None:
+        """Values that parse as JSON are decoded; anything else stays a string."""
+        assert (
+            parse_context(["n=5", "ok=true", 'tags=["a"]', "tier=vip", 'id="5"', "x=null"])
+        ) == {"n": 5, "ok": True, "tags": ["a"], "tier": "vip", "id": "5", "x": None}
+
+    def test_value_may_contain_equals(self) -> None:
+        """Only the first "=" separates key from value."""
+        assert parse_context(["q=a=b"]) == {"q": "a=b"}
+
+    def test_malformed_entry(self, capsys: pytest.CaptureFixture[str], flags_file: str) -> None:
+        """An entry without "=" is a usage error (exit 2) with one clear line."""
+        assert main(["eval", flags_file, "plain", "-c", "tier"]) == 2
+        err = capsys.readouterr().err
+        assert err == "appconfig-flags: -c expects KEY=VALUE, got 'tier'\n"
+
+
+class TestValidate:
+    def test_valid_file(self, capsys: pytest.CaptureFixture[str], flags_file: str) -> None:
+        """A valid file exits 0 with a one-line summary naming the format and flag count."""
+        assert main(["validate", flags_file]) == 0
+        assert f"OK {flags_file}: Powertools schema, 3 flags\n" == capsys.readouterr().out
+
+    def test_every_problem_on_its_own_line(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """An invalid file exits 1 and lists each problem with its location."""
+        path = write(
+            tmp_path,
+            {
+                "a": {"default": "yes"},
+                "b": {"default": True, "rules": {"r": {"when_match": True, "conditions": []}}},
+            },
+        )
+        assert main(["validate", path]) == 1
+        assert [
+            f'{path}: a.default: must be true or false (set "boolean_type": false for a'
+            " non-boolean feature)",
+            f'{path}: b.rules["r"].conditions: must be a non-empty list of conditions',
+            f"{path}: invalid (2 problems)",
+        ] == capsys.readouterr().out.splitlines()
+
+    def test_retrieval_form(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """The AppConfig retrieval form is detected and counted."""
+        path = write(tmp_path, {"a": {"enabled": True, "x": 1}})
+        assert main(["validate", path]) == 0
+        assert f"OK {path}: AppConfig retrieval form, 1 flag\n" == capsys.readouterr().out
+
+    def test_raw(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """Free-form configuration validates as raw, with no flags."""
+        path = write(tmp_path, "timeout: 5\n", name="app.yaml")
+        assert main(["validate", path]) == 0
+        assert f"OK {path}: raw configuration, no flags\n" == capsys.readouterr().out
+
+    def test_forced_format(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """--format powertools validates even a document auto would call raw."""
+        path = write(tmp_path, {"a": {"x": 1}})
+        assert main(["validate", path, "--format", "powertools"]) == 1
+        assert "a.default: is required" in capsys.readouterr().out
+
+    def test_bad_json(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A file that does not parse exits 1 with the parser's position, no traceback."""
+        path = write(tmp_path, '{"a": ')
+        assert main(["validate", path]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"appconfig-flags: {path}: document: invalid JSON:")
+        assert "line 1" in err
+        assert len(err.splitlines()) == 1
+
+    def test_missing_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A missing file exits 2 with one line saying so."""
+        path = str(tmp_path / "nope.json")
+        assert main(["validate", path]) == 2
+        assert f"appconfig-flags: cannot read {path}: No such file or directory\n" == (
+            capsys.readouterr().err
+        )
+
+    def test_stdin(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """FILE "-" reads the document from standard input."""
+        stdin = io.TextIOWrapper(io.BytesIO(b'{"a": {"default": true}}'))
+        monkeypatch.setattr(sys, "stdin", stdin)
+        assert main(["validate", "-"]) == 0
+        assert capsys.readouterr().out == "OK -: Powertools schema, 1 flag\n"
+
+    def test_unknown_format_is_usage_error(self, flags_file: str) -> None:
+        """An unknown --format is rejected by argparse with exit 2."""
+        with pytest.raises(SystemExit) as info:
+            main(["validate", flags_file, "--format", "xml"])
+        assert info.value.code == 2
+
+
+class TestEval:
+    def test_prints_evaluation(self, capsys: pytest.CaptureFixture[str], flags_file: str) -> None:
+        """eval prints every Evaluation field, one per line."""
+        assert main(["eval", flags_file, "premium", "-c", "tier=vip", "-c", "n=5"]) == 0
+        assert capsys.readouterr().out.splitlines() == [
+            "name:       premium",
+            "enabled:    true",
+            "value:      true",
+            "variant:    vip",
+            "reason:     TARGETING_MATCH",
+            "error:      -",
+            "version:    -",
+            "attributes: {}",
+        ]
+
+    def test_numbers_are_numbers(self, capsys: pytest.CaptureFixture[str], flags_file: str) -> None:
+        """-c n=5 is the number 5 (a quoted "5" would not compare greater than 4)."""
+        main(["eval", flags_file, "premium", "-c", "tier=vip", "-c", 'n="5"', "--json"])
+        assert {
+            k: v
+            for k, v in json.loads(capsys.readouterr().out).items()
+            if k in {"reason", "enabled"}
+        } == {"reason": "DEFAULT", "enabled": False}
+
+    def test_json_output(self, capsys: pytest.CaptureFixture[str], flags_file: str) -> None:
+        """--json prints the evaluation as one JSON object."""
+        assert main(["eval", flags_file, "plain", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == {
+            "name": "plain",
+            "enabled": True,
+            "value": True,
+            "variant": None,
+            "reason": "STATIC",
+            "error": None,
+            "version": None,
+            "attributes": {},
+        }
+
+    def test_at_pins_the_clock(self, capsys: pytest.CaptureFixture[str], flags_file: str) -> None:
+        """--at evaluates time rules at the given instant (no offset means UTC)."""
+        main(["eval", flags_file, "night", "--at", "2024-03-04T21:30:00", "--json"])
+        assert json.loads(capsys.readouterr().out)["variant"] == "late"
+        main(["eval", flags_file, "night", "--at", "2024-03-04T12:00:00+00:00", "--json"])
+        assert json.loads(capsys.readouterr().out)["variant"] is None
+
+    def test_bad_at(self, capsys: pytest.CaptureFixture[str], flags_file: str) -> None:
+        """A malformed --at is a usage error."""
+        assert main(["eval", flags_file, "night", "--at", "tonight"]) == 2
+        assert "--at expects an ISO 8601" in capsys.readouterr().err
+
+    def test_unknown_flag(self, capsys: pytest.CaptureFixture[str], flags_file: str) -> None:
+        """An unknown flag exits 1, naming the flags the file has."""
+        assert main(["eval", flags_file, "premum"]) == 1
+        assert (
+            f"appconfig-flags: no flag named 'premum' in {flags_file} (flags: night, plain,"
+            " premium)\n"
+        ) == capsys.readouterr().err
+
+    def test_invalid_document(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """eval on an invalid file names the first problem and points at validate."""
+        path = write(tmp_path, {"a": {"default": 1}, "b": {"default": 2}})
+        assert main(["eval", path, "a"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"appconfig-flags: {path}: a.default: must be true or false")
+        assert err.endswith(f"(and 1 more; run 'appconfig-flags validate {path}')\n")
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(name="aws_env")
+def _aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Fake credentials and no shared config, so boto3 never reaches real AWS settings."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_APPCONFIGDATA"):
+        monkeypatch.delenv(name, raising=False)
+
+
+class TestFetch:
+    def test_prints_document(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, aws_env: None
+    ) -> None:
+        """fetch prints the deployed document from a local AppConfig server."""
+        from appconfig_core.devserver import DevServer
+
+        (tmp_path / "shop:prod:flags.json").write_text(json.dumps(POWERTOOLS_DOC))
+        with DevServer(tmp_path) as server:
+            status = main(
+                [
+                    "fetch",
+                    "--application", "shop",
+                    "--environment", "prod",
+                    "--profile", "flags",
+                    "--endpoint-url", server.url,
+                    "--region", "us-east-1",
+                ]
+            )  # fmt: skip
+        captured = capsys.readouterr()
+        assert status == 0
+        assert json.loads(captured.out) == POWERTOOLS_DOC
+        assert captured.err.startswith("AppConfig shop/prod/flags: version")
+
+    def test_unreachable_endpoint(self, capsys: pytest.CaptureFixture[str], aws_env: None) -> None:
+        """An endpoint nobody listens on exits 1 with one line, no traceback."""
+        url = f"http://127.0.0.1:{_closed_port()}"
+        argv = ["fetch", "--application", "a", "--environment", "e", "--profile", "p"]
+        assert main([*argv, "--endpoint-url", url, "--region", "us-east-1"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("appconfig-flags: AppConfig a/e/p: StartConfigurationSession failed")
+        assert len(err.splitlines()) == 1
+
+    def test_bad_identifier(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """An application name AppConfig cannot accept is a usage error (exit 2)."""
+        argv = ["fetch", "--application", "a" * 200, "--environment", "e", "--profile", "p"]
+        assert main(argv) == 2
+        assert "application must be the AppConfig application name" in capsys.readouterr().err
+
+    def test_missing_option(self) -> None:
+        """fetch without --profile is rejected by argparse with exit 2."""
+        with pytest.raises(SystemExit) as info:
+            main(["fetch", "--application", "a", "--environment", "e"])
+        assert info.value.code == 2
+
+
+class TestSubprocess:
+    def test_python_m(self, flags_file: str) -> None:
+        """``python -m appconfig_core`` runs the same CLI and exits with its status."""
+        env = {**os.environ, "PYTHONWARNINGS": "error"}
+        ok = subprocess.run(
+            [sys.executable, "-m", "appconfig_core", "eval", flags_file, "plain", "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert (ok.returncode, ok.stderr) == (0, "")
+        assert json.loads(ok.stdout)["enabled"] is True
+        missing = subprocess.run(
+            [sys.executable, "-m", "appconfig_core", "validate", flags_file + ".nope"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert missing.returncode == 2
+        assert "Traceback" not in missing.stderr
+        assert len(missing.stderr.splitlines()) == 1
