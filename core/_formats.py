@@ -2,8 +2,9 @@
 
 ``auto`` decides from the document's shape, once per load:
 
-* an object whose ``version`` is ``"1"`` and whose other keys are only ``flags`` and
-  ``values`` is the AppConfig stored form;
+* an object with a top-level ``version`` that is not itself an object is the AppConfig
+  stored form (so ``"version": "2"`` or a stray key is reported by the stored-form
+  validator, not misread as a flag named ``version``);
 * an object with at least one entry that is an object holding ``default`` is the
   Powertools schema;
 * an object with at least one entry that is an object holding ``enabled`` (or an empty
@@ -28,9 +29,6 @@ POWERTOOLS: Final = "powertools"
 RAW: Final = "raw"
 FORMATS: Final = (AUTO, APPCONFIG, POWERTOOLS, RAW)
 
-_STORED_KEYS = frozenset({"version", "flags", "values"})
-
-
 def check_format(fmt: str) -> str:
     """Return ``fmt`` if it names a format; raise `ConfigurationError` otherwise."""
     if fmt not in FORMATS:
@@ -43,8 +41,8 @@ def is_stored_form(document: Any) -> bool:
     """Whether ``document`` is the AppConfig stored form (``{"version": "1", ...}``)."""
     return (
         isinstance(document, Mapping)
-        and document.get("version") == "1"
-        and _STORED_KEYS.issuperset(document.keys())
+        and "version" in document
+        and not isinstance(document["version"], Mapping)
     )
 
 
