@@ -6,7 +6,12 @@ from datetime import datetime, timezone
 import pytest
 
 from appconfig_core import ConfigurationError, Evaluation, FlagClient, StaticSource
-from appconfig_core._adapters import describe_evaluation, import_string, parse_context_pairs, status_payload
+from appconfig_core._adapters import (
+    describe_evaluation,
+    import_string,
+    parse_context_pairs,
+    status_payload,
+)
 from appconfig_core.errors import FetchError
 
 from .conftest import ScriptedSource
