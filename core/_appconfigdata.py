@@ -140,8 +140,8 @@ class AppConfigDataSource:
         if not isinstance(response, Mapping):
             if type(exc).__name__ in {"NoRegionError", "NoCredentialsError"}:
                 return FetchError(
-                    f"{self.description}: {exc}; configure AWS credentials and a region "
-                    "(AWS_REGION) for boto3",
+                    f"{self.description}: {exc}; configure AWS credentials and a region"
+                    " for boto3 (AWS_DEFAULT_REGION, or region_name= / the REGION setting)",
                     original_error=exc,
                     retry_after=NOT_FOUND_RETRY,
                 )
@@ -192,12 +192,15 @@ class AppConfigDataSource:
                 retries={"total_max_attempts": 1},
                 user_agent_extra="appconfig-flags",
             )
-            self._client = boto3.client(
-                "appconfigdata",
-                region_name=self._region_name,
-                endpoint_url=self._endpoint_url,
-                config=config,
-            )
+            try:
+                self._client = boto3.client(
+                    "appconfigdata",
+                    region_name=self._region_name,
+                    endpoint_url=self._endpoint_url,
+                    config=config,
+                )
+            except Exception as exc:  # noqa: BLE001 - no region, bad endpoint: say what to fix
+                raise self._classify(exc, "creating the boto3 client") from None
         return self._client
 
     def reset(self) -> None:

@@ -1,1 +1,8 @@
-"""Placeholder; filled in by its issue."""
+"""Feature flags from AWS AppConfig for Flask: ``AppConfigFlags(app)`` and ``current_flags``."""
+
+from ._decorators import flag_required
+from ._extension import AppConfigFlags
+from ._proxy import current_flags
+from .signals import config_changed, flag_changed
+
+__all__ = ["AppConfigFlags", "current_flags", "flag_required", "config_changed", "flag_changed"]

@@ -235,3 +235,15 @@ class TestWithClient:
         assert "cannot" in (client.status.last_error or "").lower() or "connect" in (client.status.last_error or "").lower()
         client.close()
 
+
+
+class TestClientCreation:
+    def test_missing_region_is_a_clear_fetch_error(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without a region boto3 cannot build a client; the error says how to set one."""
+        for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+        source = AppConfigDataSource(APP, ENV, PROFILE)
+        with pytest.raises(FetchError, match="AWS_DEFAULT_REGION") as info:
+            source.fetch()
+        assert info.value.retry_after is not None

@@ -1,0 +1,35 @@
+"""Test helpers: an ``override_flags`` pytest fixture over `AppConfigFlags.override`.
+
+Enable it with ``pytest_plugins = ["flask_appconfig.testing"]`` in your top-level
+``conftest.py``; it uses your ``app`` fixture (the convention of pytest-flask)::
+
+    def test_beta_page(client, override_flags):
+        override_flags({"beta": True})
+        assert client.get("/beta").status_code == 200
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from ._state import extension_for
+
+
+@pytest.fixture
+def override_flags(app: Flask) -> Iterator[Callable[[Mapping[str, Any]], None]]:
+    """Call it with ``{"flag": True, ...}`` to force flags until the test ends."""
+    extension = extension_for(app)
+    with ExitStack() as stack:
+
+        def override(flags: Mapping[str, Any]) -> None:
+            stack.enter_context(extension.override(flags, app=app))
+
+        yield override
+
+
+__all__ = ["override_flags"]

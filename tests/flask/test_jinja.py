@@ -1,0 +1,147 @@
+"""Jinja: the {% flag %} block and the flag_enabled / flag_value globals, rendered for real."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+import pytest
+from flask import Flask, render_template, render_template_string
+
+from .conftest import TIMEOUT, next_change, serve, stored, write_document
+
+PAGE = "{% flag 'banner' %}<b>sale</b>{% else %}no sale{% endflag %}"
+
+
+class TestFlagBlock:
+    def test_on_renders_the_body(self, app: Flask) -> None:
+        """An enabled flag renders the block's body."""
+        with app.test_request_context():
+            assert render_template_string(PAGE) == "<b>sale</b>"
+
+    def test_off_renders_the_else_branch(self, app: Flask) -> None:
+        """A disabled flag renders the else branch."""
+        with app.test_request_context():
+            assert render_template_string(PAGE.replace("banner", "old")) == "no sale"
+
+    def test_without_else(self, app: Flask) -> None:
+        """The else branch is optional."""
+        with app.test_request_context():
+            assert render_template_string("[{% flag 'old' %}x{% endflag %}]") == "[]"
+
+    def test_name_from_a_variable(self, app: Flask) -> None:
+        """The flag name may be any expression, such as a template variable."""
+        with app.test_request_context():
+            assert render_template_string("{% flag name %}on{% endflag %}", name="banner") == "on"
+
+    def test_undefined_name_is_off(self, app: Flask) -> None:
+        """An undefined variable as the name is a missing flag, hence off."""
+        with app.test_request_context():
+            assert render_template_string("{% flag nothing %}on{% else %}off{% endflag %}") == "off"
+
+    def test_nested_blocks(self, app: Flask) -> None:
+        """Blocks nest, each with its own else."""
+        source = (
+            "{% flag 'banner' %}A{% flag 'old' %}B{% else %}C{% endflag %}{% else %}D{% endflag %}"
+        )
+        with app.test_request_context():
+            assert render_template_string(source) == "AC"
+
+    def test_unclosed_block_is_a_syntax_error(self, app: Flask) -> None:
+        """A block without endflag fails to compile with Jinja's own error."""
+        with app.test_request_context(), pytest.raises(jinja2.TemplateSyntaxError):
+            render_template_string("{% flag 'banner' %}on")
+
+    def test_uses_the_request_context(self, make_app: Callable[..., Flask]) -> None:
+        """The block evaluates with the request's context, so rules see the user."""
+        app = make_app(APPCONFIG_CONTEXT=lambda: {"plan": "pro"})
+        with app.test_request_context():
+            assert render_template_string("{% flag 'beta' %}pro{% endflag %}") == "pro"
+
+    def test_outside_a_request(self, app: Flask) -> None:
+        """In an app context with no request the block still renders (empty context)."""
+        with app.app_context():
+            assert render_template_string(PAGE) == "<b>sale</b>"
+
+    def test_template_file(self, make_app: Callable[..., Flask], tmp_path: Path) -> None:
+        """A template file from the app's loader uses the tag like a string template."""
+        app = make_app()
+        (tmp_path / "templates").mkdir()
+        (tmp_path / "templates" / "page.html").write_text(PAGE)
+        app.template_folder = str(tmp_path / "templates")
+        with app.test_request_context():
+            assert render_template("page.html") == "<b>sale</b>"
+
+
+class TestGlobals:
+    def test_flag_enabled(self, app: Flask) -> None:
+        """flag_enabled(name) is the flag's state, with an optional default for missing flags."""
+        source = "{{ flag_enabled('banner') }} {{ flag_enabled('nope') }} {{ flag_enabled('nope', true) }}"
+        with app.test_request_context():
+            assert render_template_string(source) == "True False True"
+
+    def test_flag_value(self, app: Flask) -> None:
+        """flag_value(name, attribute) reads an attribute; a default covers missing ones."""
+        source = "{{ flag_value('banner', 'color') }} {{ flag_value('banner', 'size', 'M') }}"
+        with app.test_request_context():
+            assert render_template_string(source) == "red M"
+
+    def test_globals_are_per_app(self, make_app: Callable[..., Flask], tmp_path: Path) -> None:
+        """Each app's globals read that app's flags even when rendered from another app's context."""
+        other = tmp_path / "other.json"
+        other.write_text(json.dumps({"banner": {"enabled": False}}))
+        first, second = make_app(), make_app(APPCONFIG_FILE=str(other))
+        with first.app_context():
+            template = second.jinja_env.from_string("{{ flag_enabled('banner') }}")
+            assert template.render() == "False"
+
+
+class TestLiveFlip:
+    def test_file_change_is_rendered_without_restart(self, app: Flask, flags_file: Path) -> None:
+        """After the flags file changes, the next request renders the other branch."""
+
+        @app.route("/")
+        def index() -> str:
+            return render_template_string(PAGE)
+
+        client = app.test_client()
+        assert client.get("/").data == b"<b>sale</b>"
+        with next_change(app.extensions["appconfig"].get_client(app)):
+            write_document(flags_file, stored({"banner": {"enabled": False}}))
+        assert client.get("/").data == b"no sale"
+
+    def test_flip_in_the_local_appconfig_server_over_a_real_server(
+        self, make_app: Callable[..., Flask], devserver: object, aws_env: None
+    ) -> None:
+        """A flag flipped in the local AppConfig server shows on a page served over HTTP."""
+        root: Path = devserver.root  # type: ignore[attr-defined]
+        profile = root / "shop:prod:web.featureflags.json"
+        profile.write_text(json.dumps(stored({"banner": {"enabled": True}})))
+        app = make_app(
+            APPCONFIG_SOURCE="appconfig",
+            APPCONFIG_APPLICATION="shop",
+            APPCONFIG_ENVIRONMENT="prod",
+            APPCONFIG_PROFILE="web",
+            APPCONFIG_ENDPOINT_URL=devserver.url,  # type: ignore[attr-defined]
+            APPCONFIG_REGION="us-east-1",
+            APPCONFIG_POLL_INTERVAL=None,
+        )
+
+        @app.route("/")
+        def index() -> str:
+            return render_template_string(PAGE)
+
+        def fetch(url: str) -> str:
+            with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+                body: bytes = response.read()
+            return body.decode()
+
+        with serve(app) as url:
+            assert fetch(url) == "<b>sale</b>"
+            # The local server asks for a poll every second: allow one interval plus slack.
+            with next_change(app.extensions["appconfig"].get_client(app), timeout=3.0):
+                write_document(profile, stored({"banner": {"enabled": False}}))
+            assert fetch(url) == "no sale"

@@ -1,0 +1,165 @@
+"""Blinker signals: config_changed and flag_changed, sent with the app on the poller thread."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, current_app
+
+from flask_appconfig import AppConfigFlags, config_changed, flag_changed
+
+from .conftest import TIMEOUT, next_change, stored, write_document
+
+
+@dataclass
+class Received:
+    """What receivers saw, and an Event set once a wanted call arrived."""
+
+    calls: list[tuple[str, Any, dict[str, Any]]] = field(default_factory=list)
+    threads: list[str] = field(default_factory=list)
+    apps: list[Any] = field(default_factory=list)
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+@pytest.fixture(name="received")
+def _received(app: Flask) -> Iterator[Received]:
+    """Connect receivers for ``app`` only; set ``done`` when flag_changed reports banner."""
+    seen = Received()
+
+    def on_config(sender: Any, **kwargs: Any) -> None:
+        seen.calls.append(("config", sender, kwargs))
+        seen.threads.append(threading.current_thread().name)
+        seen.apps.append(current_app._get_current_object())  # type: ignore[attr-defined]
+
+    def on_flag(sender: Any, **kwargs: Any) -> None:
+        seen.calls.append(("flag", sender, kwargs))
+        if kwargs["name"] == "banner" and kwargs["old"] is not None:
+            seen.done.set()
+
+    config_changed.connect(on_config, sender=app)
+    flag_changed.connect(on_flag, sender=app)
+    yield seen
+    config_changed.disconnect(on_config, sender=app)
+    flag_changed.disconnect(on_flag, sender=app)
+
+
+def start(app: Flask) -> None:
+    """Start the app's client; the first document's signals are sent before this returns."""
+    app.extensions["appconfig"].get_client(app).start()
+
+
+class TestFileChange:
+    def test_first_load_is_a_change_from_nothing(self, app: Flask, received: Received) -> None:
+        """The first document sends config_changed with event.old None, then flag_changed."""
+        start(app)
+        kind, sender, kwargs = received.calls[0]
+        assert ("config", app) == (kind, sender)
+        assert kwargs["event"].old is None
+        flag_names = sorted(k["name"] for kind, _, k in received.calls if kind == "flag")
+        assert flag_names == ["banner", "beta", "old"]
+
+    def test_change_in_the_flags_file(
+        self, app: Flask, received: Received, flags_file: Path
+    ) -> None:
+        """Editing the flags file sends both signals with the app and the old/new evaluations."""
+        start(app)
+        received.calls.clear()
+        write_document(
+            flags_file,
+            stored(
+                {"banner": {"enabled": False}, "old": {"enabled": False}, "beta": {"enabled": True}}
+            ),
+        )
+        assert received.done.wait(TIMEOUT)
+        flags = {k["name"]: k for kind, _, k in received.calls if kind == "flag"}
+        assert set(flags) == {"banner", "beta"}
+        assert flags["banner"]["old"].enabled is True
+        assert flags["banner"]["new"].enabled is False
+        config = [k for kind, _, k in received.calls if kind == "config"]
+        assert config[0]["event"].changed == frozenset({"banner", "beta"})
+
+    def test_receivers_run_on_the_poller_thread_in_an_app_context(
+        self, app: Flask, received: Received, flags_file: Path
+    ) -> None:
+        """Receivers run off the main thread, with current_app bound to the sender."""
+        start(app)
+        received.threads.clear()
+        received.apps.clear()
+        write_document(flags_file, stored({"banner": {"enabled": False}}))
+        assert received.done.wait(TIMEOUT)
+        assert received.threads[0] != threading.current_thread().name
+        assert received.apps == [app]
+
+    def test_removed_flag_has_new_none(
+        self, app: Flask, received: Received, flags_file: Path
+    ) -> None:
+        """A flag the new document drops is reported with new=None."""
+        start(app)
+        received.calls.clear()
+        write_document(flags_file, stored({"banner": {"enabled": False}}))
+        assert received.done.wait(TIMEOUT)
+        flags = {k["name"]: k for kind, _, k in received.calls if kind == "flag"}
+        assert flags["old"]["new"] is None
+
+
+class TestSeveralApps:
+    def test_each_app_sends_as_itself(
+        self, make_app: Callable[..., Flask], flags_file: Path
+    ) -> None:
+        """Two apps sharing one client each send their own signal with themselves as sender."""
+        first = make_app()
+        client = first.extensions["appconfig"].get_client(first)
+        second = Flask("second")
+        AppConfigFlags(second, client=client)
+        senders: list[Any] = []
+
+        def receiver(sender: Any, **kwargs: Any) -> None:
+            senders.append(sender)
+
+        config_changed.connect(receiver)
+        try:
+            with next_change(client):
+                client.start()
+        finally:
+            config_changed.disconnect(receiver)
+        assert senders == [first, second]
+
+
+class TestLocalAppConfigServer:
+    def test_flip_in_the_served_profile(
+        self, make_app: Callable[..., Flask], devserver: Any, aws_env: None
+    ) -> None:
+        """A flag flipped in the local AppConfig server reaches a flag_changed receiver."""
+        profile = devserver.root / "shop:prod:web.featureflags.json"
+        profile.write_text(json.dumps(stored({"banner": {"enabled": True}})))
+        app = make_app(
+            APPCONFIG_SOURCE="appconfig",
+            APPCONFIG_APPLICATION="shop",
+            APPCONFIG_ENVIRONMENT="prod",
+            APPCONFIG_PROFILE="web",
+            APPCONFIG_ENDPOINT_URL=devserver.url,
+            APPCONFIG_REGION="us-east-1",
+            APPCONFIG_POLL_INTERVAL=None,
+        )
+        flipped = threading.Event()
+        seen: list[tuple[Any, bool]] = []
+
+        def receiver(sender: Any, *, name: str, old: Any, new: Any) -> None:
+            if old is not None:
+                seen.append((sender, new.enabled))
+                flipped.set()
+
+        flag_changed.connect(receiver, sender=app)
+        try:
+            start(app)
+            write_document(profile, stored({"banner": {"enabled": False}}))
+            assert flipped.wait(TIMEOUT)
+        finally:
+            flag_changed.disconnect(receiver, sender=app)
+        assert seen == [(app, False)]
