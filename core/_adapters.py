@@ -9,8 +9,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ._client import FlagClient
+from ._content import parse_content
 from ._evaluation import Evaluation
-from .errors import ConfigurationError
+from ._formats import AUTO, POWERTOOLS, RAW, compile_document, detect_format, is_stored_form
+from .errors import ConfigurationError, DocumentError
 
 
 def parse_context_pairs(pairs: Iterable[str]) -> dict[str, Any]:
@@ -23,7 +25,7 @@ def parse_context_pairs(pairs: Iterable[str]) -> dict[str, Any]:
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key:
-            raise ConfigurationError(f"context must be given as key=value, not {pair!r}")
+            raise ConfigurationError(f"expects key=value, got {pair!r}")
         try:
             context[key] = json.loads(raw)
         except ValueError:
@@ -63,6 +65,35 @@ def describe_evaluation(evaluation: Evaluation) -> str:
     if evaluation.attributes:
         line += f" {json.dumps(dict(evaluation.attributes), sort_keys=True, default=str)}"
     return line
+
+
+def validation_report(
+    label: str, raw: bytes, content_type: str | None, fmt: str = AUTO
+) -> tuple[bool, list[str]]:
+    """Validate a document the way every CLI reports it: ``(ok, lines to print)``.
+
+    Each problem is one line, ``LABEL: location: message``, then a count; a valid document
+    is one ``OK LABEL: <form>, N flags`` line. Shared by ``appconfig-flags validate``,
+    ``manage.py appconfig validate`` and ``flask appconfig validate``.
+    """
+    try:
+        document = parse_content(raw, content_type)
+        chosen = detect_format(document) if fmt == AUTO else fmt
+        flags = compile_document(document, format=chosen)
+    except DocumentError as exc:
+        lines = [
+            f"{label}: {loc}: {msg}" if loc else f"{label}: {msg}" for loc, msg in exc.problems
+        ]
+        count = len(exc.problems)
+        lines.append(f"{label}: invalid ({count} problem{'s' if count != 1 else ''})")
+        return False, lines
+    if chosen == RAW:
+        return True, [f"OK {label}: raw configuration, no flags"]
+    if chosen == POWERTOOLS:
+        kind = "Powertools schema"
+    else:
+        kind = "AppConfig stored form" if is_stored_form(document) else "AppConfig retrieval form"
+    return True, [f"OK {label}: {kind}, {len(flags)} flag{'s' if len(flags) != 1 else ''}"]
 
 
 def import_string(dotted: str) -> Any:

@@ -15,17 +15,14 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
+from ._adapters import parse_context_pairs, validation_report
 from ._content import JSON, YAML, content_type_for_path, parse_content
 from ._evaluation import Evaluation
 from ._flagset import Clock, FlagSet
 from ._formats import (
     AUTO,
     FORMATS,
-    POWERTOOLS,
-    RAW,
     compile_document,
-    detect_format,
-    is_stored_form,
 )
 from .errors import AppConfigFlagsError, ConfigurationError, DocumentError
 
@@ -106,25 +103,11 @@ def _add_format(parser: argparse.ArgumentParser) -> None:
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    document = _load(args.file)
-    fmt = detect_format(document) if args.format == AUTO else args.format
-    try:
-        flags = compile_document(document, format=fmt)
-    except DocumentError as exc:
-        for location, message in exc.problems:
-            print(
-                f"{args.file}: {location}: {message}" if location else f"{args.file}: {message}",
-                file=out,
-            )
-        count = len(exc.problems)
-        print(f"{args.file}: invalid ({count} problem{'s' if count != 1 else ''})", file=out)
-        return 1
-    if fmt == RAW:
-        print(f"OK {args.file}: raw configuration, no flags", file=out)
-        return 0
-    kind = _describe_format(fmt, document)
-    print(f"OK {args.file}: {kind}, {len(flags)} flag{'s' if len(flags) != 1 else ''}", file=out)
-    return 0
+    raw, content_type = _read(args.file)
+    ok, lines = validation_report(args.file, raw, content_type, args.format)
+    for line in lines:
+        print(line, file=out)
+    return 0 if ok else 1
 
 
 def _eval(args: argparse.Namespace, out: TextIO) -> int:
@@ -183,21 +166,11 @@ def _fetch(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def parse_context(entries: Sequence[str]) -> dict[str, Any]:
-    """``["tier=premium", "n=5"]`` → ``{"tier": "premium", "n": 5}``.
-
-    A value is JSON-decoded when it parses (numbers, booleans, null, lists, objects,
-    quoted strings), and kept as the literal string otherwise; ``n='"5"'`` is the string 5.
-    """
-    context: dict[str, Any] = {}
-    for entry in entries:
-        key, sep, raw = entry.partition("=")
-        if not sep or not key:
-            raise UserError(f"-c expects KEY=VALUE, got {entry!r}")
-        try:
-            context[key] = json.loads(raw)
-        except ValueError:
-            context[key] = raw
-    return context
+    """``["tier=premium", "n=5"]`` → ``{"tier": "premium", "n": 5}`` (JSON when it parses)."""
+    try:
+        return parse_context_pairs(entries)
+    except ConfigurationError as exc:
+        raise UserError(f"-c {exc}") from None
 
 
 def format_evaluation(evaluation: Evaluation, *, as_json: bool = False) -> str:
@@ -227,17 +200,19 @@ def _dump(value: Any, indent: int | None = None) -> str:
     return json.dumps(value, indent=indent, ensure_ascii=False, default=str)
 
 
-def _load(path: str) -> Any:
+def _read(path: str) -> tuple[bytes, str]:
     try:
         if path == "-":
             raw = sys.stdin.buffer.read()
-            content_type = JSON if raw.lstrip()[:1] in (b"{", b"[") else YAML
-        else:
-            with open(path, "rb") as handle:
-                raw = handle.read()
-            content_type = content_type_for_path(path)
+            return raw, JSON if raw.lstrip()[:1] in (b"{", b"[") else YAML
+        with open(path, "rb") as handle:
+            return handle.read(), content_type_for_path(path)
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _load(path: str) -> Any:
+    raw, content_type = _read(path)
     try:
         return parse_content(raw, content_type)
     except DocumentError as exc:
@@ -263,12 +238,6 @@ def _fixed_clock(text: str) -> Clock:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return lambda: moment
-
-
-def _describe_format(fmt: str, document: Any) -> str:
-    if fmt == POWERTOOLS:
-        return "Powertools schema"
-    return "AppConfig stored form" if is_stored_form(document) else "AppConfig retrieval form"
 
 
 __all__ = ["UserError", "format_evaluation", "main", "parse_context"]

@@ -8,10 +8,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from appconfig_core._adapters import describe_evaluation, parse_context_pairs, status_payload
-from appconfig_core._content import content_type_for_path, parse_content
-from appconfig_core._formats import compile_document
-from appconfig_core.errors import ConfigurationError, DocumentError
+from appconfig_core._adapters import (
+    describe_evaluation,
+    parse_context_pairs,
+    status_payload,
+    validation_report,
+)
+from appconfig_core._content import content_type_for_path
+from appconfig_core.errors import ConfigurationError
 
 from ._config import read_settings
 from ._state import AppState, state_for
@@ -82,13 +86,10 @@ def validate_command(file: str | None) -> None:
         click.echo(f"the {status.origin} document (version {status.version}) is valid")
         return
     path = Path(file)
-    try:
-        document = parse_content(path.read_bytes(), content_type_for_path(path.name))
-        flags = compile_document(document, format=settings["FORMAT"])
-    except DocumentError as exc:
-        for location, message in exc.problems:
-            click.echo(f"{path}: {location + ': ' if location else ''}{message}", err=True)
-        count = len(exc.problems)
-        click.echo(f"{path}: invalid ({count} problem{'s' if count != 1 else ''})", err=True)
-        raise click.exceptions.Exit(1) from None
-    click.echo(f"OK {path}: {len(flags)} flag{'s' if len(flags) != 1 else ''}")
+    ok, lines = validation_report(
+        str(path), path.read_bytes(), content_type_for_path(path.name), settings["FORMAT"]
+    )
+    for line in lines:
+        click.echo(line, err=not ok)
+    if not ok:
+        raise click.exceptions.Exit(1)

@@ -11,6 +11,7 @@ from appconfig_core._adapters import (
     import_string,
     parse_context_pairs,
     status_payload,
+    validation_report,
 )
 from appconfig_core.errors import FetchError
 
@@ -68,3 +69,20 @@ class TestImportString:
         """Bad paths are ConfigurationErrors."""
         with pytest.raises(ConfigurationError):
             import_string(dotted)
+
+
+class TestValidationReport:
+    def test_valid_stored_form(self) -> None:
+        """A valid document is one OK line naming its form and flag count."""
+        raw = b'{"version": "1", "flags": {"a": {"name": "A"}}, "values": {"a": {"enabled": true}}}'
+        assert (True, ["OK f.json: AppConfig stored form, 1 flag"]) == validation_report("f.json", raw, "application/json")
+
+    def test_problems_one_per_line(self) -> None:
+        """Each problem is a line with its location, then a count."""
+        ok, lines = validation_report("f.json", b'{"a": {"enabled": 1}, "b": {"enabled": "x"}}', "application/json")
+        assert not ok
+        assert ["f.json: flag 'a': \"enabled\" must be true or false", "f.json: flag 'b': \"enabled\" must be true or false", "f.json: invalid (2 problems)"] == lines
+
+    def test_raw(self) -> None:
+        """Free-form configuration is valid and has no flags."""
+        assert (True, ["OK c.yaml: raw configuration, no flags"]) == validation_report("c.yaml", b"db: {host: x}", "application/x-yaml")

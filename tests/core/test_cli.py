@@ -73,7 +73,7 @@ class TestParseContext:
         """An entry without "=" is a usage error (exit 2) with one clear line."""
         assert main(["eval", flags_file, "plain", "-c", "tier"]) == 2
         err = capsys.readouterr().err
-        assert err == "appconfig-flags: -c expects KEY=VALUE, got 'tier'\n"
+        assert err == "appconfig-flags: -c expects key=value, got 'tier'\n"
 
 
 class TestValidate:
@@ -123,10 +123,10 @@ class TestValidate:
         """A file that does not parse exits 1 with the parser's position, no traceback."""
         path = write(tmp_path, '{"a": ')
         assert main(["validate", path]) == 1
-        err = capsys.readouterr().err
-        assert err.startswith(f"appconfig-flags: {path}: document: invalid JSON:")
-        assert "line 1" in err
-        assert len(err.splitlines()) == 1
+        out = capsys.readouterr().out.splitlines()
+        assert out[0].startswith(f"{path}: document: invalid JSON:")
+        assert "line 1" in out[0]
+        assert [f"{path}: invalid (1 problem)"] == out[1:]
 
     def test_missing_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """A missing file exits 2 with one line saying so."""

@@ -79,7 +79,7 @@ class TestValidate:
         path.write_text(json.dumps(stored({"a": {"enabled": True}, "b": {"enabled": False}})))
         result = app.test_cli_runner().invoke(args=["appconfig", "validate", str(path)])
         assert result.exit_code == 0, result.output
-        assert result.output == f"OK {path}: 2 flags\n"
+        assert result.output == f"OK {path}: AppConfig stored form, 2 flags\n"
 
     def test_invalid_file_lists_problems(self, app: Flask, tmp_path: Path) -> None:
         """An invalid document exits 1 and prints each problem with the file's name."""
@@ -105,7 +105,7 @@ class TestValidate:
         result = app.test_cli_runner().invoke(args=["appconfig", "validate"])
         assert result.exit_code == 0, result.output
         assert result.output.startswith("OK ")
-        assert result.output.endswith(": 3 flags\n")
+        assert result.output.endswith(": AppConfig stored form, 3 flags\n")
 
     def test_other_source_reports_the_loaded_document(self) -> None:
         """Without FILE and with another source, the loaded document's version is reported."""
