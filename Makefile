@@ -18,8 +18,11 @@ test: $(STAMP) lint typecheck pytest
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# mypy resolves imports by path, and the core lives in core/ but is imported as
+# appconfig_core: a link in build/ gives it that name.
 typecheck: $(STAMP)
-	$(BIN)/mypy core
+	mkdir -p build/mypy && ln -sfn ../../core build/mypy/appconfig_core
+	MYPYPATH=build/mypy $(BIN)/mypy -p appconfig_core -p flask_appconfig
 
 pytest: $(STAMP)
 	$(BIN)/pytest
