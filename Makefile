@@ -22,7 +22,7 @@ lint: $(STAMP)
 # appconfig_core: a link in build/ gives it that name.
 typecheck: $(STAMP)
 	mkdir -p build/mypy && ln -sfn ../../core build/mypy/appconfig_core
-	MYPYPATH=build/mypy $(BIN)/mypy -p appconfig_core -p flask_appconfig
+	MYPYPATH=build/mypy $(BIN)/mypy -p appconfig_core -p flask_appconfig -p django_appconfig
 
 pytest: $(STAMP)
 	$(BIN)/pytest

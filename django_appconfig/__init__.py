@@ -1,1 +1,5 @@
-"""Placeholder; filled in by its issue."""
+"""Feature flags from AWS AppConfig in Django: ``INSTALLED_APPS += ["django_appconfig"]``."""
+
+from ._client import get_client
+
+__all__ = ["get_client"]

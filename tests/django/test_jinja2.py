@@ -1,0 +1,33 @@
+"""The Jinja2 extension under Django's Jinja2 backend."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import engines
+from django.test import Client
+
+from .conftest import FlagsFile
+
+pytestmark = pytest.mark.django_db
+
+
+class TestFlagsExtension:
+    def test_page_follows_the_flags(self, flags_file: FlagsFile, client: Client) -> None:
+        """``{% flag %}`` and the ``flag_*`` globals follow a flag flipped in the served file."""
+        html = client.get("/jinja/").content.decode()
+        assert "NEW CHECKOUT" in html
+        assert "LIGHT" in html
+        assert "color=green" in html
+        flags_file.set_value("new_checkout", enabled=False)
+        flags_file.set_value("dark_mode", enabled=True)
+        html = client.get("/jinja/").content.decode()
+        assert "OLD CHECKOUT" in html
+        assert "DARK" in html
+
+    def test_renders_without_a_request(self, flags_file: FlagsFile) -> None:
+        """Without a request the client's snapshot and an empty context answer."""
+        template = engines["jinja2"].from_string(
+            '{% flag name %}on{% else %}off{% endflag %}|{{ flag_variant("vip") }}'
+        )
+        assert template.render({"name": "new_checkout"}) == "on|everyone"
+        assert template.render({"name": "dark_mode"}) == "off|everyone"

@@ -1,0 +1,79 @@
+"""config_changed and flag_changed, fired by a real change in a served flags file."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.dispatch import receiver
+
+from django_appconfig import get_client
+from django_appconfig.signals import config_changed, flag_changed
+
+from .conftest import WAIT, FlagsFile
+
+
+class TestSignals:
+    def test_flag_changed_names_old_and_new(self, flags_file: FlagsFile) -> None:
+        """A flipped flag sends flag_changed with its old and new evaluations, on the poller."""
+        received: list[dict[str, Any]] = []
+        done = threading.Event()
+
+        def on_flag(sender: object, **kwargs: Any) -> None:
+            received.append({**kwargs, "sender": sender, "thread": threading.current_thread()})
+            done.set()
+
+        client = get_client()
+        flag_changed.connect(on_flag)
+        try:
+            flags_file.set_value("dark_mode", enabled=True)
+            assert done.wait(WAIT)
+        finally:
+            flag_changed.disconnect(on_flag)
+        [change] = received
+        assert change["name"] == "dark_mode"
+        assert change["sender"] is client
+        assert change["old"].enabled is False
+        assert change["new"].enabled is True
+        assert change["thread"] is not threading.main_thread()
+
+    def test_config_changed_carries_the_event(self, flags_file: FlagsFile) -> None:
+        """config_changed sends the core's ChangeEvent, naming every changed flag."""
+        events: list[Any] = []
+
+        @receiver(config_changed)
+        def on_config(sender: object, event: Any, **kwargs: Any) -> None:
+            events.append(event)
+
+        try:
+            document = dict(flags_file.document)
+            document["values"] = {**document["values"], "new_checkout": {"enabled": False}}
+            document["flags"] = {k: v for k, v in document["flags"].items() if k != "dark_mode"}
+            del document["values"]["dark_mode"]
+            flags_file.write(document)
+        finally:
+            config_changed.disconnect(on_config)
+        assert events[-1].changed == frozenset({"new_checkout", "dark_mode"})
+
+    def test_raising_receiver_breaks_nothing(self, flags_file: FlagsFile, caplog: Any) -> None:
+        """A receiver that raises is logged; the others still run and later changes still come."""
+        seen: list[str] = []
+
+        def broken(sender: object, **kwargs: Any) -> None:
+            raise RuntimeError("receiver bug")
+
+        def working(sender: object, name: str, **kwargs: Any) -> None:
+            seen.append(name)
+
+        get_client()
+        flag_changed.connect(broken)
+        flag_changed.connect(working)
+        try:
+            flags_file.set_value("dark_mode", enabled=True)
+            flags_file.set_value("new_checkout", enabled=False)
+        finally:
+            flag_changed.disconnect(broken)
+            flag_changed.disconnect(working)
+        assert seen == ["dark_mode", "new_checkout"]
+        assert get_client().is_enabled("dark_mode") is True
+        assert any("receiver bug" in str(r.exc_info and r.exc_info[1]) for r in caplog.records)

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from django_appconfig.views import status
+
+from . import views
+
+urlpatterns = [
+    path("page/", views.page, name="page"),
+    path("jinja/", views.jinja_page),
+    path("context/", views.context_view),
+    path("async/", views.async_flags),
+    path("checkout/", views.checkout),
+    path("dark/", views.dark),
+    path("async-checkout/", views.async_checkout),
+    path("class/checkout/", views.CheckoutView.as_view()),
+    path("class/dark/", views.DarkView.as_view()),
+    path("class/async-checkout/", views.AsyncCheckoutView.as_view()),
+    path("health/flags", status),
+]
