@@ -96,3 +96,13 @@ def flags_file(tmp_path: Path, settings: Any) -> Iterator[FlagsFile]:
     }
     yield file
     reset_client()
+
+
+def async_get(client: Any, path: str) -> Any:
+    """GET ``path`` through Django's AsyncClient from sync test code (Django 4.2 and 5.x)."""
+    from asgiref.sync import async_to_sync
+
+    async def get() -> Any:
+        return await client.get(path)
+
+    return async_to_sync(get)()

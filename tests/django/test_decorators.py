@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.test import AsyncClient, Client
 
-from .conftest import FlagsFile
+from .conftest import FlagsFile, async_get
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +31,9 @@ class TestFlagRequired:
     def test_async_view(self, flags_file: FlagsFile) -> None:
         """An async view is wrapped by an async wrapper: served while on, 404 when off."""
         client = AsyncClient()
-        assert async_to_sync(client.get)("/async-checkout/").content == b"async checkout"
+        assert async_get(client, "/async-checkout/").content == b"async checkout"
         flags_file.set_value("new_checkout", enabled=False)
-        assert async_to_sync(client.get)("/async-checkout/").status_code == 404
+        assert async_get(client, "/async-checkout/").status_code == 404
 
     def test_without_middleware(
         self, flags_file: FlagsFile, client: Client, settings: object

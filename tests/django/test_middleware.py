@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.contrib.auth.models import Group, User
 from django.http import HttpRequest, HttpResponse
 from django.test import AsyncClient, Client, RequestFactory
@@ -11,7 +10,7 @@ from django.test import AsyncClient, Client, RequestFactory
 from appconfig_core import FlagsView
 from django_appconfig.middleware import FlagsMiddleware
 
-from .conftest import FlagsFile
+from .conftest import FlagsFile, async_get
 
 
 class TestSyncRequests:
@@ -69,7 +68,7 @@ class TestAsyncRequests:
     @pytest.mark.django_db
     def test_async_view_reads_flags(self, flags_file: FlagsFile) -> None:
         """An async view gets request.flags from the middleware in async mode."""
-        response = async_to_sync(AsyncClient().get)("/async/")
+        response = async_get(AsyncClient(), "/async/")
         assert response.json() == {"new_checkout": True, "vip": False}
 
     @pytest.mark.django_db
@@ -77,7 +76,7 @@ class TestAsyncRequests:
         """In async mode the user is resolved outside the event loop, so targeting works."""
         client = AsyncClient()
         client.force_login(User.objects.create_user("dee", is_staff=True))
-        response = async_to_sync(client.get)("/async/")
+        response = async_get(client, "/async/")
         assert response.json() == {"new_checkout": True, "vip": True}
 
     def test_middleware_declares_both_modes(self) -> None:

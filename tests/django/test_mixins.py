@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.test import AsyncClient, Client, RequestFactory
 from django.views import View
 
 from django_appconfig.mixins import FlagRequiredMixin
 
-from .conftest import FlagsFile
+from .conftest import FlagsFile, async_get
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +30,10 @@ class TestFlagRequiredMixin:
         """An async class-based view is checked without blocking the event loop."""
         client = AsyncClient()
         assert (
-            async_to_sync(client.get)("/class/async-checkout/").content == b"async class checkout"
+            async_get(client, "/class/async-checkout/").content == b"async class checkout"
         )
         flags_file.set_value("new_checkout", enabled=False)
-        assert async_to_sync(client.get)("/class/async-checkout/").status_code == 404
+        assert async_get(client, "/class/async-checkout/").status_code == 404
 
     def test_flag_name_is_required(self, flags_file: FlagsFile) -> None:
         """A view using the mixin without ``flag_name`` fails loudly, naming the attribute."""
