@@ -4,7 +4,8 @@ One StartConfigurationSession, then GetLatestConfiguration with the token from t
 answer, replacing it on every response. An empty body means "unchanged". The wait before the
 next call is the NextPollIntervalInSeconds the service returned last. A "too early" answer
 waits one interval and keeps the token; an expired or corrupted token starts a new session
-at once; the session is renewed before its token turns 24 hours old.
+at once; a token held for 23 hours (a long interval, a long outage) is not used: a new
+session is started instead, before AWS's 24-hour token lifetime can run out.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 MIN_POLL_INTERVAL = 15
 MAX_POLL_INTERVAL = 86400
 DEFAULT_POLL_INTERVAL = 60.0
-#: Renew the session this long after it started, well before AWS's 24 h token lifetime.
-SESSION_MAX_AGE = 23 * 3600.0
+#: A token older than this is not used; a new session starts instead (AWS: 24 h lifetime).
+TOKEN_MAX_AGE = 23 * 3600.0
 #: How long to wait before asking again for a resource AppConfig says does not exist.
 NOT_FOUND_RETRY = 300.0
 #: A floor on the returned interval, so a broken endpoint cannot make us spin.
@@ -80,7 +81,7 @@ class AppConfigDataSource:
         self._endpoint_url = endpoint_url
         self._clock = clock
         self._token: str | None = None
-        self._session_started = 0.0
+        self._token_received = 0.0
         self._interval = float(min_poll_interval or DEFAULT_POLL_INTERVAL)
 
     @property
@@ -90,7 +91,7 @@ class AppConfigDataSource:
 
     def fetch(self) -> FetchResult:
         """One GetLatestConfiguration call (starting a session first when needed)."""
-        if self._token is None or self._clock() - self._session_started >= SESSION_MAX_AGE:
+        if self._token is None or self._clock() - self._token_received >= TOKEN_MAX_AGE:
             self._start_session()
         try:
             response = self._call_get_latest()
@@ -100,6 +101,7 @@ class AppConfigDataSource:
         token = response.get("NextPollConfigurationToken")
         if token:
             self._token = token
+            self._token_received = self._clock()
         interval = response.get("NextPollIntervalInSeconds")
         if isinstance(interval, int | float):
             self._interval = max(float(interval), MIN_WAIT)
@@ -133,15 +135,15 @@ class AppConfigDataSource:
         except Exception as exc:  # noqa: BLE001 - classified below; nothing escapes unnamed
             raise self._classify(exc, "StartConfigurationSession") from None
         self._token = response["InitialConfigurationToken"]
-        self._session_started = self._clock()
+        self._token_received = self._clock()
 
     def _classify(self, exc: BaseException, operation: str) -> FetchError:
         response = getattr(exc, "response", None)
         if not isinstance(response, Mapping):
-            if type(exc).__name__ in {"NoRegionError", "NoCredentialsError"}:
+            if type(exc).__name__ == "NoCredentialsError":
                 return FetchError(
-                    f"{self.description}: {exc}; configure AWS credentials and a region"
-                    " for boto3 (AWS_DEFAULT_REGION, or region_name= / the REGION setting)",
+                    f"{self.description}: {exc}; configure AWS credentials for boto3"
+                    " (an IAM role, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
                     original_error=exc,
                     retry_after=NOT_FOUND_RETRY,
                 )
@@ -200,7 +202,13 @@ class AppConfigDataSource:
                     config=config,
                 )
             except Exception as exc:  # noqa: BLE001 - no region, bad endpoint: say what to fix
-                raise self._classify(exc, "creating the boto3 client") from None
+                raise FetchError(
+                    f"{self.description}: cannot create the boto3 client ({exc}); set a region"
+                    " (AWS_DEFAULT_REGION, region_name=, or the REGION setting) and check"
+                    " the endpoint URL",
+                    original_error=exc,
+                    retry_after=NOT_FOUND_RETRY,
+                ) from None
         return self._client
 
     def reset(self) -> None:

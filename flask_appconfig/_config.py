@@ -59,7 +59,7 @@ def find_problems(settings: Mapping[str, Any], *, own_client: bool) -> list[Sett
     if url is not None and not (isinstance(url, str) and url.startswith("/")):
         problems.append(
             SettingProblem(
-                "E008",
+                "E009",
                 PREFIX + "HEALTH_URL",
                 f"health URL {url!r} is not a path",
                 'use a path such as "/-/flags", or None to serve no health endpoint',

@@ -2,7 +2,8 @@
 
 Follows the botocore model for ``appconfigdata`` 2021-11-11. Decisions where AWS is silent:
 tokens are single-use (a used or unknown token is ``Corrupted``); a "too early" call does
-not consume its token; a session's tokens expire 24 h after the session started; the poll
+not consume its token; each token expires 24 h after it was issued (so a client polling
+faster than that never sees an expiry, and one that holds a token for a day does); the poll
 interval is measured from the last call that was answered.
 """
 
@@ -37,7 +38,6 @@ class _Session:
     environment: str
     profile: str
     interval: float
-    started_at: float
     last_call_at: float | None = None
     last_version: str | None = None
     invalidated: bool = False
@@ -83,6 +83,7 @@ class Sessions:
         self._poll_interval = poll_interval
         self._lock = threading.Lock()
         self._tokens: dict[str, _Session] = {}
+        self._issued: dict[str, float] = {}
 
     def start(self, body: bytes) -> Response:
         """StartConfigurationSession: validate, check the profile exists, hand out a token."""
@@ -115,7 +116,7 @@ class Sessions:
             pass  # the profile exists; GetLatestConfiguration reports what is wrong with it
         interval = self._poll_interval or requested or DEFAULT_INTERVAL
         application, environment, profile = identifiers
-        session = _Session(application, environment, profile, float(interval), self._clock())
+        session = _Session(application, environment, profile, float(interval))
         token = self._issue(session)
         response = Response(
             201,
@@ -132,7 +133,7 @@ class Sessions:
             session = self._tokens.get(token or "")
             if token is None or session is None:
                 return self._rejected(token, "Corrupted", "Invalid or already used token")
-            if session.invalidated or now - session.started_at >= TOKEN_LIFETIME:
+            if session.invalidated or now - self._issued[token] >= TOKEN_LIFETIME:
                 return self._rejected(token, "Expired", "Token has expired")
             if session.last_call_at is not None and now - session.last_call_at < session.interval:
                 return self._rejected(token, "PollIntervalNotSatisfied", "Request too early")
@@ -150,6 +151,7 @@ class Sessions:
                 response.token = token
                 return response
             del self._tokens[token]
+            del self._issued[token]
             session.last_call_at = now
             headers = {
                 "Content-Type": served.content_type,
@@ -177,6 +179,7 @@ class Sessions:
     def _issue_locked(self, session: _Session) -> str:
         token = "AYADe" + secrets.token_urlsafe(48)
         self._tokens[token] = session
+        self._issued[token] = self._clock()
         return token
 
     @staticmethod

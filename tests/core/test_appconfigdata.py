@@ -129,14 +129,24 @@ class TestProtocol:
         assert result.content is not None
         assert 2 == operations(devserver).count("StartConfigurationSession")
 
-    def test_session_is_renewed_before_24_hours(self, devserver: Any, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path], clock: FakeClock) -> None:
-        """A session older than 23 h is replaced before its token can expire."""
+    def test_token_held_for_23_hours_is_not_used(self, devserver: Any, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path], clock: FakeClock) -> None:
+        """A token kept 23 h (a long outage) is replaced by a new session before it can expire."""
         write_profile(DOC)
         source = AppConfigDataSource(APP, ENV, PROFILE, client=make_boto_client(devserver.url), clock=clock)
         source.fetch()
         clock.now += 23 * 3600
         assert source.fetch().content is not None
         assert ["StartConfigurationSession", "GetLatestConfiguration"] * 2 == operations(devserver)
+
+    def test_steady_polling_keeps_one_session_for_days(self, devserver: Any, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path], clock: FakeClock) -> None:
+        """Polling hourly for 30 hours uses one session: no full re-download is paid for."""
+        write_profile(DOC)
+        source = AppConfigDataSource(APP, ENV, PROFILE, client=make_boto_client(devserver.url), clock=clock)
+        source.fetch()
+        for _ in range(30):
+            clock.now += 3600
+            assert source.fetch().content is None
+        assert 1 == operations(devserver).count("StartConfigurationSession")
 
     def test_requested_interval_is_sent_and_honoured(self, served_dir: Path, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path]) -> None:
         """min_poll_interval goes to the session, and the interval the server returns is used."""
@@ -247,3 +257,9 @@ class TestClientCreation:
         with pytest.raises(FetchError, match="AWS_DEFAULT_REGION") as info:
             source.fetch()
         assert info.value.retry_after is not None
+
+    def test_empty_region_is_a_clear_fetch_error(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """An empty region gives the same hint, not a bare "Invalid endpoint"."""
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "")
+        with pytest.raises(FetchError, match="set a region"):
+            AppConfigDataSource(APP, ENV, PROFILE).fetch()

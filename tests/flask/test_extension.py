@@ -81,12 +81,12 @@ class TestInitApp:
             AppConfigFlags(app)
 
     def test_health_url_must_be_a_path(self, flags_file: Path) -> None:
-        """An APPCONFIG_HEALTH_URL that is not a path is reported as E008."""
+        """An APPCONFIG_HEALTH_URL that is not a path is reported as E009."""
         app = Flask(__name__)
         app.config.update(
             APPCONFIG_SOURCE="file", APPCONFIG_FILE=str(flags_file), APPCONFIG_HEALTH_URL="health"
         )
-        with pytest.raises(ConfigurationError, match=r"\[E008\] APPCONFIG_HEALTH_URL"):
+        with pytest.raises(ConfigurationError, match=r"\[E009\] APPCONFIG_HEALTH_URL"):
             AppConfigFlags(app)
 
     def test_unknown_key_is_logged(
