@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: test lint typecheck pytest demo test-django42 clean
+.PHONY: test lint typecheck pytest demo test-django42 soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ $(DJ42)/.installed-stamp: pyproject.toml
 
 test-django42: $(DJ42)/.installed-stamp
 	$(DJ42)/bin/pytest tests/django
+
+# A few minutes of load against a real gunicorn while the flags change (not part of `test`).
+soak: $(STAMP)
+	$(BIN)/pytest tests/reliability -m soak -s
 
 demo: $(STAMP)
 	$(BIN)/python example_projects/demo.py

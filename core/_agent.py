@@ -57,12 +57,12 @@ class AgentSource:
         if timeout <= 0:
             raise ConfigurationError(f"timeout must be > 0 seconds, not {timeout!r}")
         quote = urllib.parse.quote
-        self.url = (
+        self.url: str = (
             f"{url.rstrip('/')}/applications/{quote(application, safe='')}"
             f"/environments/{quote(environment, safe='')}"
             f"/configurations/{quote(profile, safe='')}"
         )
-        self.description = f"AppConfig Agent {application}/{environment}/{profile}"
+        self.description: str = f"AppConfig Agent {application}/{environment}/{profile}"
         self._poll_interval = float(poll_interval)
         self._token = token
         self._timeout = float(timeout)

@@ -31,7 +31,6 @@ NOT_FOUND_RETRY = 300.0
 MIN_WAIT = 1.0
 
 
-
 class AppConfigDataSource:
     """Fetches one configuration profile through the AppConfigData API (boto3).
 
@@ -73,7 +72,7 @@ class AppConfigDataSource:
         self.application = application
         self.environment = environment
         self.profile = profile
-        self.description = f"AppConfig {application}/{environment}/{profile}"
+        self.description: str = f"AppConfig {application}/{environment}/{profile}"
         self._min_poll_interval = min_poll_interval
         self._given_client = client
         self._client = client
@@ -105,7 +104,17 @@ class AppConfigDataSource:
         interval = response.get("NextPollIntervalInSeconds")
         if isinstance(interval, int | float):
             self._interval = max(float(interval), MIN_WAIT)
-        body = response["Configuration"].read()
+        try:
+            body = response["Configuration"].read()
+        except Exception as exc:  # noqa: BLE001 - a body cut short: botocore raises its own types
+            # The service now counts this version as delivered to the session, so only a
+            # new session will send it again.
+            self._token = None
+            raise FetchError(
+                f"{self.description}: the configuration was cut short while reading it ({exc});"
+                " starting a new session",
+                original_error=exc,
+            ) from None
         if not body:
             return FetchResult(None, self._interval)
         version = response.get("VersionLabel") or None

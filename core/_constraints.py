@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from ._regex_guard import backtracking_risk
+
 Problems = list[tuple[str, str]]
 
 MAX_STRING: Final = 1024
@@ -158,9 +160,15 @@ def _string_fields(raw: Mapping[str, Any], where: str, problems: Problems) -> di
             )
         else:
             try:
-                fields["pattern"] = re.compile(pattern)
+                compiled = re.compile(pattern)
             except (re.error, RecursionError, OverflowError, ValueError) as exc:
                 problems.append((f"{where}.pattern", f"is not a valid regular expression ({exc})"))
+            else:
+                risk = backtracking_risk(pattern)
+                if risk is None:
+                    fields["pattern"] = compiled
+                else:
+                    problems.append((f"{where}.pattern", f"is refused: {risk}"))
     if "enum" in raw:
         enum = raw["enum"]
         if not isinstance(enum, list) or not 1 <= len(enum) <= MAX_ENUM:

@@ -78,10 +78,36 @@ def _parse_yaml(text: str) -> Any:
     import yaml  # noqa: PLC0415 - PyYAML is only paid for by YAML users
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_loader_class())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
         raise DocumentError(f"invalid YAML: {exc.problem}{where}", location="document") from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise DocumentError(f"invalid YAML: {type(exc).__name__}", location="document") from None
+
+
+_LOADER: type | None = None
+
+
+def _loader_class() -> type:
+    """PyYAML's safe loader, refusing aliases.
+
+    An alias (``*name``) lets a few lines expand into an exponentially large document (the
+    "billion laughs"); flag documents never need one, and AppConfig's JSON cannot hold one.
+    """
+    global _LOADER  # noqa: PLW0603 - built once, on first YAML use
+    if _LOADER is None:
+        import yaml  # noqa: PLC0415
+
+        class NoAliasLoader(yaml.SafeLoader):
+            def compose_node(self, parent: Any, index: Any) -> Any:
+                if self.check_event(yaml.AliasEvent):
+                    event = self.peek_event()  # type: ignore[no-untyped-call]
+                    raise yaml.composer.ComposerError(
+                        None, None, "aliases (*name) are not accepted", event.start_mark
+                    )
+                return super().compose_node(parent, index)
+
+        _LOADER = NoAliasLoader
+    return _LOADER

@@ -24,12 +24,12 @@ class FileSource:
     def __init__(self, path: str | os.PathLike[str], *, poll_interval: float = 1.0) -> None:
         if poll_interval <= 0:
             raise ConfigurationError(f"poll_interval must be > 0 seconds, not {poll_interval!r}")
-        self.path = Path(path)
+        self.path: Path = Path(path)
         if not self.path.is_file():
             raise ConfigurationError(
                 f"the flags file {str(self.path)!r} does not exist; create it or fix the path"
             )
-        self.description = f"file {self.path}"
+        self.description: str = f"file {self.path}"
         self._poll_interval = float(poll_interval)
         self._content_type = content_type_for_path(self.path.name)
         self._stat: tuple[int, int] | None = None

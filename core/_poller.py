@@ -43,6 +43,7 @@ class Poller:
         self._backoff = backoff or Backoff()
         self._poll_interval = 0.0
         self._last_error_text: str | None = None
+        self._rejected_data: bytes | None = None
         self._stop = threading.Event()
         self.attempted = threading.Event()
         self._thread: threading.Thread | None = None
@@ -69,8 +70,10 @@ class Poller:
         try:
             event = self._store.load(result.content, "network")
         except DocumentError as exc:
-            self._report(exc)
+            self._report(exc, rejected=True)
+            self._redeliver_once(result.content.data)
             return
+        self._rejected_data = None
         self._last_error_text = None
         if self._cache is not None:
             self._cache.write(result.content)
@@ -89,9 +92,20 @@ class Poller:
             return retry_after
         return self._backoff.next_delay(self._poll_interval)
 
-    def _report(self, error: BaseException) -> None:
+    def _redeliver_once(self, data: bytes) -> None:
+        """Ask the source to send rejected content again, once per distinct content.
+
+        Content damaged on the way (a corrupt body) then arrives whole on the next fetch
+        (for AppConfigData, through a new session). A document that is itself invalid comes
+        back the same, and is not asked for again: each new session costs a download.
+        """
+        if data != self._rejected_data:
+            self._rejected_data = data
+            self._source.reset()
+
+    def _report(self, error: BaseException, *, rejected: bool = False) -> None:
         """Record and announce ``error``; log it once per distinct message, never with content."""
-        self._store.record_failure(error)
+        self._store.record_failure(error, rejected=rejected)
         text = f"{type(error).__name__}: {error}"
         if text != self._last_error_text:
             log.warning("appconfig-flags: %s: %s", self._source.description, text)

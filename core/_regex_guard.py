@@ -29,8 +29,10 @@ def backtracking_risk(pattern: str) -> str | None:
         return None
     if _has_nested_repeat(list(parsed.data), inside_repeat=False):
         return (
-            "a repetition nested inside another repetition (like (a+)+) can take exponential"
-            " time; rewrite it without the nesting, e.g. (a+)+ as a+"
+            "a repetition nested inside another repetition (like (a+)+), or alternatives"
+            " that can start with the same character inside a repetition (like (a|ab)*),"
+            " can take exponential time; rewrite it without the nesting, e.g. (a+)+ as a+"
+            " and (a|b)* as [ab]*"
         )
     return None
 
@@ -54,9 +56,47 @@ def _has_nested_repeat(items: list[tuple[Any, Any]], *, inside_repeat: bool) -> 
         elif op == _constants.SUBPATTERN:
             children = [list(arg[-1])]
         elif op == _constants.BRANCH:
-            children = [list(branch) for branch in arg[1]]
+            children = [list(branch.data) for branch in arg[1]]
+            if inside_repeat and not _disjoint_starts(children):
+                return True
         elif isinstance(arg, _parser.SubPattern):
             children = [list(arg.data)]
         if any(_has_nested_repeat(child, inside_repeat=nested) for child in children):
             return True
     return False
+
+
+def _disjoint_starts(branches: list[list[tuple[Any, Any]]]) -> bool:
+    """Whether every alternative starts with a known character that no other can start with."""
+    seen: set[int] = set()
+    for branch in branches:
+        starts = _first_chars(branch)
+        if starts is None or starts & seen:
+            return False
+        seen |= starts
+    return True
+
+
+def _first_chars(items: list[tuple[Any, Any]]) -> set[int] | None:
+    """The characters a match of ``items`` can start with; ``None`` when not plainly known."""
+    for op, arg in items:
+        if op == _constants.AT:
+            continue
+        if op == _constants.LITERAL:
+            return {arg}
+        if op == _constants.IN:
+            chars: set[int] = set()
+            for kind, value in arg:
+                if kind == _constants.LITERAL:
+                    chars.add(value)
+                elif kind == _constants.RANGE and value[1] - value[0] < 256:
+                    chars.update(range(value[0], value[1] + 1))
+                else:
+                    return None
+            return chars
+        if op == _constants.SUBPATTERN:
+            return _first_chars(list(arg[-1].data))
+        if op in _REPEATS and arg[0] >= 1:
+            return _first_chars(list(arg[2].data))
+        return None
+    return None

@@ -69,10 +69,10 @@ class Snapshot:
         content_type: str | None,
         loaded_at: datetime | None,
     ) -> None:
-        self.document = document
-        self.version = version
-        self.content_type = content_type
-        self.loaded_at = loaded_at
+        self.document: Any = document
+        self.version: str | None = version
+        self.content_type: str | None = content_type
+        self.loaded_at: datetime | None = loaded_at
         self._flags = flags
         self._lookup: dict[str, CompiledFlag] = {**defaults, **flags}
 

@@ -46,6 +46,7 @@ class Store:
         self.origin: Origin = "defaults"
         self.last_error: str | None = None
         self.consecutive_failures = 0
+        self._rejected = False
 
     def _empty(self) -> Snapshot:
         return Snapshot(
@@ -97,19 +98,27 @@ class Store:
         )
 
     def record_unchanged(self) -> None:
-        """A fetch succeeded and the source said nothing changed."""
-        with self._lock:
-            self._succeeded()
+        """A fetch succeeded and the source said nothing changed.
 
-    def record_failure(self, error: BaseException) -> None:
-        """A fetch or a load failed; the current snapshot stays."""
+        When the source's latest document was rejected, its error stays in ``last_error``:
+        "unchanged" then means "still the document we could not use".
+        """
+        with self._lock:
+            self.consecutive_failures = 0
+            if not self._rejected:
+                self.last_error = None
+
+    def record_failure(self, error: BaseException, *, rejected: bool = False) -> None:
+        """A fetch failed, or (``rejected``) its document was invalid; the snapshot stays."""
         with self._lock:
             self.consecutive_failures += 1
             self.last_error = _describe(error)
+            self._rejected = self._rejected or rejected
 
     def _succeeded(self) -> None:
         self.consecutive_failures = 0
         self.last_error = None
+        self._rejected = False
 
     def set_overrides(self, overrides: Mapping[str, CompiledFlag]) -> None:
         """Lay ``overrides`` over every snapshot from now on (tests only)."""

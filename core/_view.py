@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from ._evaluation import ERROR, Evaluation
 from ._snapshot import Snapshot
@@ -21,6 +21,22 @@ ContextSource = Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
+class ContextResolver(Protocol):
+    """Answers some flags of a view for its context from elsewhere (the AppConfig Agent).
+
+    `resolve` is called at most once per view, on the first read of a flag `applies` to,
+    and must never raise: a flag it leaves out gets the snapshot's answer.
+    """
+
+    def applies(self, snapshot: Snapshot, name: str) -> bool:
+        """Whether flag ``name`` of ``snapshot`` is answered by `resolve`."""
+        ...
+
+    def resolve(self, snapshot: Snapshot, context: Mapping[str, Any]) -> Mapping[str, Evaluation]:
+        """The evaluations for ``context`` of the flags it could answer."""
+        ...
+
+
 class FlagsView:
     """Evaluate flags against a pinned ``snapshot`` and a lazily built ``context``.
 
@@ -28,13 +44,24 @@ class FlagsView:
     once, on the first flag read, so a request that reads no flag builds no context (and
     makes no database query for the user). A context function that raises is logged and
     replaced by an empty context: the request path never raises because of flags.
+
+    An optional ``resolver`` answers some flags for the context from elsewhere, once per
+    view (the adapters pass one that asks the AppConfig Agent, see docs/agent.md).
     """
 
-    __slots__ = ("_context", "_factory", "_memo", "_snapshot")
+    __slots__ = ("_context", "_factory", "_memo", "_resolved", "_resolver", "_snapshot")
 
-    def __init__(self, snapshot: Snapshot, context: ContextSource = None) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        context: ContextSource = None,
+        *,
+        resolver: ContextResolver | None = None,
+    ) -> None:
         self._snapshot = snapshot
         self._memo: dict[str, Evaluation] = {}
+        self._resolver = resolver
+        self._resolved: Mapping[str, Evaluation] | None = None
         if callable(context):
             self._factory: Callable[[], Mapping[str, Any]] | None = context
             self._context: Mapping[str, Any] | None = None
@@ -74,9 +101,18 @@ class FlagsView:
         """The evaluation of flag ``name``, computed once per view."""
         evaluation = self._memo.get(name)
         if evaluation is None:
-            evaluation = self._snapshot.evaluate(name, self.context)
+            if self._resolver is not None and self._resolver.applies(self._snapshot, name):
+                evaluation = self._resolve(name)
+            if evaluation is None:
+                evaluation = self._snapshot.evaluate(name, self.context)
             self._memo[name] = evaluation
         return evaluation
+
+    def _resolve(self, name: str) -> Evaluation | None:
+        if self._resolved is None:
+            assert self._resolver is not None
+            self._resolved = self._resolver.resolve(self._snapshot, self.context)
+        return self._resolved.get(name)
 
     def is_enabled(self, name: str, default: bool = False) -> bool:
         """Whether flag ``name`` is on; ``default`` when the flag is missing or failed."""

@@ -70,7 +70,7 @@ class DevServer:
             raise ConfigurationError(f"DevServer root {os.fspath(root)!r} is not a directory")
         if poll_interval is not None and not poll_interval > 0:
             raise ConfigurationError(f"poll_interval must be > 0 seconds, not {poll_interval!r}")
-        self.root = Path(root)
+        self.root: Path = Path(root)
         self.host = host
         self._port = port
         self._profiles = ProfileDirectory(root)

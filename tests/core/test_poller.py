@@ -143,3 +143,36 @@ class TestThread:
         assert source.entered.wait(5)
         assert not harness.poller.stop(timeout=0.2)
         source.release.set()
+
+
+class TestRejectedContent:
+    def test_rejected_content_is_asked_for_again_once(self) -> None:
+        """Invalid content makes the source resend once; the same invalid content again does not."""
+        bad = result({"a": {"enabled": "x"}}, "2")
+        source = ScriptedSource(result({"a": {"enabled": True}}), bad, bad, bad)
+        harness = Harness(source)
+        for _ in range(4):
+            harness.poller.poll_once()
+        assert 1 == source.resets
+
+    def test_unchanged_after_a_rejection_keeps_the_error(self) -> None:
+        """After a rejected document, "unchanged" answers do not make the status look healthy."""
+        source = ScriptedSource(
+            result({"a": {"enabled": True}}), result({"a": {"enabled": "x"}}, "2"), FetchResult(None, 30)
+        )
+        harness = Harness(source)
+        for _ in range(3):
+            harness.poller.poll_once()
+        status = harness.store.status()
+        assert ("1", 0) == (status.version, status.consecutive_failures)
+        assert "DocumentError" in (status.last_error or "")
+
+    def test_a_good_document_clears_the_rejection(self) -> None:
+        """The next valid document clears the error."""
+        source = ScriptedSource(
+            result({"a": {"enabled": "x"}}, "1"), result({"a": {"enabled": False}}, "2"), FetchResult(None, 30)
+        )
+        harness = Harness(source)
+        for _ in range(3):
+            harness.poller.poll_once()
+        assert (None, "2") == (harness.store.status().last_error, harness.store.status().version)

@@ -23,3 +23,30 @@ class TestBacktrackingRisk:
         with pytest.raises(RuleSyntaxError, match="exponential") as info:
             compile_rule('(matches in::$name pattern::"(a+)+$")', seed="f")
         assert 28 == info.value.position
+
+
+class TestAlternatives:
+    @pytest.mark.parametrize("pattern", ["^(a|a)*$", "(a|ab)*", "(?:ab|a)+c"])
+    def test_overlapping_alternatives_in_a_repetition_are_refused(self, pattern: str) -> None:
+        """Alternatives that can start alike inside a repetition are reported."""
+        assert backtracking_risk(pattern) is not None
+
+    @pytest.mark.parametrize("pattern", ["(QA|beta)+", "(x|y|z)+q", "([a-c]|[d-f])+"])
+    def test_disjoint_alternatives_pass(self, pattern: str) -> None:
+        """Alternatives with distinct first characters are accepted."""
+        assert backtracking_risk(pattern) is None
+
+
+class TestConstraintPatterns:
+    def test_constraint_pattern_is_guarded_too(self) -> None:
+        """An attribute constraint with a catastrophic pattern rejects the document."""
+        from appconfig_core import DocumentError
+        from appconfig_core._stored import compile_stored
+
+        document = {
+            "version": "1",
+            "flags": {"f": {"name": "F", "attributes": {"a": {"constraints": {"type": "string", "pattern": "(a+)+$"}}}}},
+            "values": {"f": {"enabled": True, "a": "aaa"}},
+        }
+        with pytest.raises(DocumentError, match=r"flags\.f\.attributes\.a\.constraints\.pattern: is refused"):
+            compile_stored(document)

@@ -1,0 +1,53 @@
+"""The shop's side of the flags: who the visitor is, and the rows of the status page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from appconfig_core import FlagsView
+
+
+def visitor_name(request: HttpRequest) -> str | None:
+    """The name the visitor signed in with (``?user=``), or None for an anonymous visitor.
+
+    A real site would use ``request.user`` here (``request.user.get_username()``).
+    """
+    name = request.GET.get("user") or request.session.get("user")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    return name.strip()
+
+
+def visitor_context(request: HttpRequest) -> dict[str, Any]:
+    """The evaluation context (``APPCONFIG["CONTEXT"]``): what the flag rules can test.
+
+    The ``recommendations`` flag gives ``$email`` addresses at example.com the staff
+    layout, and splits everyone else by ``$user``; an anonymous visitor gets the default.
+    """
+    name = visitor_name(request)
+    return {"user": name, "email": name if name and "@" in name else None}
+
+
+def flag_rows(flags: FlagsView) -> list[dict[str, Any]]:
+    """One row per flag of the loaded document, evaluated for this request's visitor."""
+    document = flags.snapshot.document
+    definitions = document.get("flags", {}) if isinstance(document, dict) else {}
+    rows = []
+    for name in sorted(flags.snapshot.flag_names):
+        evaluation = flags.evaluate(name)
+        definition = definitions.get(name) or {}
+        rows.append(
+            {
+                "name": name,
+                "title": definition.get("name", name),
+                "description": definition.get("description", ""),
+                "enabled": evaluation.enabled,
+                "variant": evaluation.variant,
+                "attributes": sorted(evaluation.attributes.items()),
+                "reason": evaluation.reason,
+                "deprecated": (definition.get("_deprecation") or {}).get("date"),
+            }
+        )
+    return rows
