@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: test lint typecheck pytest demo test-django42 soak clean
+.PHONY: test lint typecheck pytest demo test-django42 soak bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ $(DJ42)/.installed-stamp: pyproject.toml
 
 test-django42: $(DJ42)/.installed-stamp
 	$(DJ42)/bin/pytest tests/django
+
+# Side by side with the peers in one run; writes docs/benchmarks.md. Not part of `test`.
+BENCH_PEERS := aws-lambda-powertools launchdarkly-server-sdk UnleashClient django-waffle openfeature-sdk
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet $(BENCH_PEERS)
+	$(BIN)/python -m benchmarks.run
 
 # A few minutes of load against a real gunicorn while the flags change (not part of `test`).
 soak: $(STAMP)

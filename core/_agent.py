@@ -7,13 +7,14 @@ source decides "unchanged" by comparing content with what it returned last.
 from __future__ import annotations
 
 import hashlib
-import http.client
-import urllib.error
 import urllib.parse
-import urllib.request
+from typing import TYPE_CHECKING
 
 from ._source import Content, FetchResult
 from .errors import ConfigurationError, FetchError, ResourceNotFoundError
+
+if TYPE_CHECKING:
+    import urllib.error
 
 DEFAULT_URL = "http://localhost:2772"
 DEFAULT_POLL_INTERVAL = 10.0
@@ -75,6 +76,12 @@ class AgentSource:
 
         Extra ``headers`` (such as ``Context``) are sent as given.
         """
+        # Imported here: http.client and urllib.request are most of what importing
+        # appconfig_core would otherwise cost, and only agent users need them.
+        import http.client  # noqa: PLC0415
+        import urllib.error  # noqa: PLC0415
+        import urllib.request  # noqa: PLC0415
+
         request = urllib.request.Request(self.url, headers=dict(headers or {}))
         if self._token:
             request.add_header("Authorization", f"Bearer {self._token}")
