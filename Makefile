@@ -19,10 +19,25 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 # mypy resolves imports by path, and the core lives in core/ but is imported as
-# appconfig_core: a link in build/ gives it that name.
-typecheck: $(STAMP)
+# appconfig_core: a link in build/ gives it that name. pyright (pinned, from npm into
+# build/node with the machine's Node.js) checks that the public API is fully typed; it finds
+# packages on the venv's sys.path plus PYTHONPATH, and runs from build/node so that the
+# checkout is not taken for its project root.
+PYRIGHT_VERSION := 1.1.414
+PYRIGHT_STAMP := build/node/.pyright-$(PYRIGHT_VERSION)
+TYPED_PACKAGES := appconfig_core django_appconfig flask_appconfig
+
+$(PYRIGHT_STAMP):
+	npm install --prefix build/node --no-audit --no-fund --silent pyright@$(PYRIGHT_VERSION)
+	touch $@
+
+typecheck: $(STAMP) $(PYRIGHT_STAMP)
 	mkdir -p build/mypy && ln -sfn ../../core build/mypy/appconfig_core
 	MYPYPATH=build/mypy $(BIN)/mypy -p appconfig_core -p flask_appconfig -p django_appconfig
+	cd build/node && for package in $(TYPED_PACKAGES); do \
+		PATH="$(abspath $(BIN)):$$PATH" PYTHONPATH="$(CURDIR)/build/mypy:$(CURDIR)" \
+		$(abspath $(BIN))/python $(CURDIR)/scripts/verifytypes.py node_modules/.bin/pyright $$package || exit 1; \
+	done
 
 pytest: $(STAMP)
 	$(BIN)/pytest

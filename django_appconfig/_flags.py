@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from appconfig_core import FlagsView
+from appconfig_core._agent_context import request_view
 
 from . import conf
 from ._client import aget_client, get_client
@@ -20,7 +21,7 @@ def request_flags(request: HttpRequest) -> FlagsView:
     flags = getattr(request, "flags", None)
     if isinstance(flags, FlagsView):
         return flags
-    flags = FlagsView(get_client().snapshot(), _context_source(request))
+    flags = request_view(get_client(), _context_source(request))
     request.flags = flags  # type: ignore[attr-defined]
     return flags
 
@@ -34,7 +35,7 @@ async def arequest_flags(request: HttpRequest) -> FlagsView:
     source = _context_source(request)
     if conf.get_context_function() is user_context:
         await apreload_user_context(request)
-    flags = FlagsView(client.snapshot(), source)
+    flags = request_view(client, source)
     request.flags = flags  # type: ignore[attr-defined]
     return flags
 

@@ -6,8 +6,8 @@ from django.apps import AppConfig
 
 
 class AppConfigFlagsConfig(AppConfig):
-    name = "django_appconfig"
-    verbose_name = "AppConfig flags"
+    name: str = "django_appconfig"
+    verbose_name: str = "AppConfig flags"
 
     def ready(self) -> None:
         from . import checks, conf, signals  # noqa: F401, PLC0415 - import registers them

@@ -53,7 +53,7 @@ def flag_variant(context: Context, name: str) -> str | None:
 class FlagsExtension(Extension):
     """``{% flag name %}...{% else %}...{% endflag %}`` plus the ``flag_*`` globals."""
 
-    tags = {"flag"}  # noqa: RUF012 - Jinja declares it a set
+    tags: set[str] = {"flag"}  # noqa: RUF012 - Jinja declares it a set
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)

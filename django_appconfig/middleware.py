@@ -26,7 +26,7 @@ class FlagsMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
         self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
+        self.async_mode: bool = iscoroutinefunction(get_response)
         if self.async_mode:
             markcoroutinefunction(self)
 

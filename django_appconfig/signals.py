@@ -16,12 +16,12 @@ from appconfig_core import ChangeEvent, FlagClient
 #: Sent after each new configuration is loaded, once every `flag_changed` for it was sent.
 #: Sender: the `FlagClient`.
 #: Keyword arguments: ``event`` (`appconfig_core.ChangeEvent`: ``old``, ``new``, ``changed``).
-config_changed = Signal()
+config_changed: Signal = Signal()
 
 #: Sent once per flag whose definition changed. Sender: the `FlagClient`.
 #: Keyword arguments: ``name``; ``old`` and ``new``, each an `appconfig_core.Evaluation` for
 #: an empty context, or None where the flag is not defined.
-flag_changed = Signal()
+flag_changed: Signal = Signal()
 
 
 def connect_client(client: FlagClient) -> Callable[[], None]:

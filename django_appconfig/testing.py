@@ -28,7 +28,7 @@ class override_flags(TestContextDecorator):
     """Force flags while a block, a test function or every test of a class runs."""
 
     def __init__(self, flags: Mapping[str, Any]) -> None:
-        self.flags = dict(flags)
+        self.flags: dict[str, Any] = dict(flags)
         self._active: list[AbstractContextManager[Any]] = []
         super().__init__()
 

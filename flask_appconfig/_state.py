@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
 from appconfig_core import FlagClient, FlagsView
+from appconfig_core._agent_context import request_view
 
 from ._config import ContextFunction
 
@@ -51,7 +52,7 @@ class AppState:
         if pinned is not None and pinned[0] is current:
             return pinned[1]
         self.ensure_started()
-        view = FlagsView(self.client.snapshot(), self.context)
+        view = request_view(self.client, self.context)
         # A request context reuses an app context already pushed for the same app, so ``g``
         # can outlive one request: the view remembers which request it belongs to.
         setattr(g, _G_VIEW, (current, view))

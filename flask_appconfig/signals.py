@@ -9,19 +9,19 @@ app sends its own.
 
 from __future__ import annotations
 
-from blinker import Namespace
+from blinker import NamedSignal, Namespace
 
 _signals = Namespace()
 
 #: Sent after each new configuration replaced the previous one (``old`` is ``None`` for the
 #: first load). Sender: the app. Keyword arguments: ``event``, the core's
 #: `appconfig_core.ChangeEvent` (``event.old``, ``event.new``, ``event.changed``).
-config_changed = _signals.signal("appconfig-config-changed")
+config_changed: NamedSignal = _signals.signal("appconfig-config-changed")
 
 #: Sent once per flag the new configuration added, removed or redefined, after
 #: `config_changed`. Sender: the app. Keyword arguments: ``name`` (the flag's name), ``old``
 #: and ``new`` (`appconfig_core.Evaluation` for an empty context, or ``None`` when the flag
 #: is not defined on that side).
-flag_changed = _signals.signal("appconfig-flag-changed")
+flag_changed: NamedSignal = _signals.signal("appconfig-flag-changed")
 
 __all__ = ["config_changed", "flag_changed"]

@@ -17,7 +17,7 @@ from django.template.context import Context
 from appconfig_core import FlagsView
 from django_appconfig._flags import detached_flags
 
-register = template.Library()
+register: template.Library = template.Library()
 
 _DETACHED = "django_appconfig.flags"
 
@@ -59,7 +59,7 @@ class FlagName:
 class FlagNode(template.Node):
     """``{% flag name %}...{% else %}...{% endflag %}``."""
 
-    child_nodelists = ("nodelist_on", "nodelist_off")
+    child_nodelists: tuple[str, ...] = ("nodelist_on", "nodelist_off")
 
     def __init__(self, name: FlagName, nodelist_on: NodeList, nodelist_off: NodeList) -> None:
         self.name = name

@@ -1,0 +1,83 @@
+"""`FlagsPanel`: the flags a request read, for the Django Debug Toolbar.
+
+    DEBUG_TOOLBAR_PANELS = [..., "django_appconfig.panels.FlagsPanel"]
+
+It shows what ``request.flags`` evaluated (value, variant, reason, error, attributes) and
+the configuration version the request was pinned to. It reads only what the request
+already computed: it evaluates no flag, builds no context and starts no client.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from debug_toolbar.panels import Panel
+from django.http import HttpRequest, HttpResponseBase
+
+from appconfig_core import Evaluation, FlagsView
+
+from ._client import current_client
+
+
+class FlagsPanel(Panel):
+    """The flags evaluated in this request, their values, variants, reasons and the version."""
+
+    is_async: bool = True
+
+    @property
+    def title(self) -> str:
+        """The heading of the panel."""
+        return "Feature flags"
+
+    @property
+    def nav_subtitle(self) -> str:
+        """``"2 flags, version 7"`` in the side bar."""
+        stats: dict[str, Any] = self.get_stats()  # type: ignore[no-untyped-call]
+        count = len(stats.get("flags", ()))
+        noun = "flag" if count == 1 else "flags"
+        version = stats.get("version")
+        return f"{count} {noun}" + (f", version {version}" if version else "")
+
+    @property
+    def template(self) -> str:
+        """The template rendering the recorded stats."""
+        return "django_appconfig/panel.html"
+
+    def generate_stats(self, request: HttpRequest, response: HttpResponseBase) -> None:  # noqa: ARG002 - the toolbar's signature
+        """Record the request's evaluations as JSON-safe data (the toolbar stores it as JSON)."""
+        flags = getattr(request, "flags", None)
+        client = current_client()
+        status = client.status if client is not None else None
+        stats: dict[str, Any] = {
+            "pinned": isinstance(flags, FlagsView),
+            "flags": [],
+            "version": None,
+            "source": client.source.description if client is not None else None,
+            "origin": status.origin if status is not None else None,
+            "current_version": status.version if status is not None else None,
+        }
+        if isinstance(flags, FlagsView):
+            stats["version"] = flags.snapshot.version
+            stats["flags"] = [_row(evaluation) for _, evaluation in sorted(flags.evaluated.items())]
+        self.record_stats(stats)  # type: ignore[no-untyped-call]
+
+
+def _row(evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "name": evaluation.name,
+        "enabled": evaluation.enabled,
+        "value": _json(evaluation.value),
+        "variant": evaluation.variant,
+        "reason": evaluation.reason,
+        "error": evaluation.error,
+        "attributes": [(key, _json(value)) for key, value in evaluation.attributes.items()],
+        "version": evaluation.version,
+    }
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=repr)
+
+
+__all__ = ["FlagsPanel"]
