@@ -57,7 +57,15 @@ class Snapshot:
     document lacks answer from the client's defaults, then from the caller's ``default``.
     """
 
-    __slots__ = ("_flags", "_lookup", "content_type", "document", "loaded_at", "version")
+    __slots__ = (
+        "_flags",
+        "_lookup",
+        "_names",
+        "content_type",
+        "document",
+        "loaded_at",
+        "version",
+    )
 
     def __init__(
         self,
@@ -75,6 +83,7 @@ class Snapshot:
         self.loaded_at: datetime | None = loaded_at
         self._flags = flags
         self._lookup: dict[str, CompiledFlag] = {**defaults, **flags}
+        self._names = frozenset(flags)
 
     @property
     def loaded(self) -> bool:
@@ -84,7 +93,7 @@ class Snapshot:
     @property
     def flag_names(self) -> frozenset[str]:
         """The names of the flags the document defines."""
-        return frozenset(self._flags)
+        return self._names
 
     def definition(self, name: str) -> Any:
         """The document's definition of flag ``name`` (``None`` when it has none)."""
