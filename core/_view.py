@@ -114,6 +114,25 @@ class FlagsView:
             self._resolved = self._resolver.resolve(self._snapshot, self.context)
         return self._resolved.get(name)
 
+    @property
+    def pending_io(self) -> bool:
+        """Whether a read could still wait on I/O (the Agent's per-context answer)."""
+        if self._resolver is None or self._resolved is not None:
+            return False
+        resolver, snapshot = self._resolver, self._snapshot
+        return any(resolver.applies(snapshot, name) for name in snapshot.flag_names)
+
+    def prefetch(self) -> None:
+        """Do now the I/O a later read would do, so that reads made afterwards never wait.
+
+        Async adapters call this in a worker thread before the view runs, so nothing on the
+        event loop waits on the Agent: the price is one Agent call for every async request
+        while the configuration holds Agent-evaluated flags, read or not.
+        """
+        if self.pending_io:
+            assert self._resolver is not None
+            self._resolved = self._resolver.resolve(self._snapshot, self.context)
+
     def is_enabled(self, name: str, default: bool = False) -> bool:
         """Whether flag ``name`` is on; ``default`` when the flag is missing or failed."""
         evaluation = self.evaluate(name)

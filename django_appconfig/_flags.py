@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.http import HttpRequest
 
 from appconfig_core import FlagsView
@@ -36,6 +37,8 @@ async def arequest_flags(request: HttpRequest) -> FlagsView:
     if conf.get_context_function() is user_context:
         await apreload_user_context(request)
     flags = request_view(client, source)
+    if flags.pending_io:
+        await sync_to_async(flags.prefetch)()
     request.flags = flags  # type: ignore[attr-defined]
     return flags
 

@@ -86,3 +86,34 @@ class TestFlagsView:
         view = FlagsView(old)
         assert view.snapshot is old
         assert "1" == view.evaluate("beta").version
+
+
+class TestPrefetch:
+    class Resolver:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def applies(self, snapshot: Snapshot, name: str) -> bool:
+            return name == "beta"
+
+        def resolve(self, snapshot: Snapshot, context: object) -> dict[str, object]:
+            self.calls += 1
+            return {}
+
+    def test_prefetch_does_the_io_once_up_front(self) -> None:
+        """prefetch() asks the resolver before any read; later reads ask nothing more."""
+        resolver = self.Resolver()
+        view = FlagsView(snapshot(), resolver=resolver)  # type: ignore[arg-type]
+        assert view.pending_io
+        view.prefetch()
+        assert (1, False) == (resolver.calls, view.pending_io)
+        view.is_enabled("beta")
+        view.prefetch()
+        assert 1 == resolver.calls
+
+    def test_no_resolver_flags_means_no_io(self) -> None:
+        """Without flags the resolver answers for, nothing is pending and prefetch does nothing."""
+        resolver = self.Resolver()
+        view = FlagsView(snapshot({"off": {"enabled": False}}), resolver=resolver)  # type: ignore[arg-type]
+        view.prefetch()
+        assert (False, 0) == (view.pending_io, resolver.calls)

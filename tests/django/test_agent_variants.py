@@ -69,7 +69,9 @@ def no_flags_view(request: HttpRequest) -> JsonResponse:
 
 
 async def async_vip_view(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"variant": request.flags.variant("vip")})  # type: ignore[attr-defined]
+    flags = request.flags  # type: ignore[attr-defined]
+    waited_before = flags.pending_io
+    return JsonResponse({"variant": flags.variant("vip"), "pending_io": waited_before})
 
 
 urlpatterns = [
@@ -191,4 +193,7 @@ class TestAgentVariants:
         from .conftest import async_get
 
         async_client.force_login(users["alice"])
-        assert "staff" == async_get(async_client, "/async-vip/").json()["variant"]
+        answer = async_get(async_client, "/async-vip/").json()
+        assert ("staff", False) == (answer["variant"], answer["pending_io"]), (
+            "the agent was asked before the view ran, off the event loop"
+        )
