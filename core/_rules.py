@@ -24,7 +24,7 @@ Context = Mapping[str, Any]
 Predicate = Callable[[Context], bool]
 
 #: Longest context value ``matches`` runs its pattern on; longer values do not match.
-MAX_MATCH_INPUT: Final = 1024
+MAX_MATCH_INPUT: Final = 256
 
 OPERATORS: Final = (
     "eq",

@@ -1,3 +1,5 @@
+"""Refusing regular expressions that can backtrack catastrophically."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,6 +39,18 @@ class TestAlternatives:
         assert backtracking_risk(pattern) is None
 
 
+class TestVariableLengthRepeats:
+    @pytest.mark.parametrize("pattern", ["^(a?){25}a{25}$", "(a{0,2}){11}", "((a?){2})+", "(?:x?y){0,40}"])
+    def test_variable_part_repeated_many_times_is_refused(self, pattern: str) -> None:
+        """A part of variable length repeated more than ten times in all is reported."""
+        assert "variable length" in str(backtracking_risk(pattern))
+
+    @pytest.mark.parametrize("pattern", [r"^\d{1,3}(\.\d{1,3}){3}$", "(a?){10}", "a{0,25}", r"(\d{3}-){20}"])
+    def test_few_repeats_or_fixed_parts_pass(self, pattern: str) -> None:
+        """Variable parts repeated up to ten times, and fixed-length parts, are accepted."""
+        assert backtracking_risk(pattern) is None
+
+
 class TestConstraintPatterns:
     def test_constraint_pattern_is_guarded_too(self) -> None:
         """An attribute constraint with a catastrophic pattern rejects the document."""
@@ -50,3 +64,15 @@ class TestConstraintPatterns:
         }
         with pytest.raises(DocumentError, match=r"flags\.f\.attributes\.a\.constraints\.pattern: is refused"):
             compile_stored(document)
+
+
+class TestUnboundedCount:
+    @pytest.mark.parametrize("pattern", ["a*a*a*b", ".*foo.*bar.*", "(a*)(b+)(c{2,})"])
+    def test_more_than_two_unbounded_repetitions_are_refused(self, pattern: str) -> None:
+        """Three or more unbounded repetitions are reported (polynomial search time)."""
+        assert "unbounded repetitions" in (backtracking_risk(pattern) or "")
+
+    @pytest.mark.parametrize("pattern", ["a*a*b", ".*foo.*", "^[a-z]+@[a-z]+$"])
+    def test_two_are_accepted(self, pattern: str) -> None:
+        """Up to two unbounded repetitions are accepted."""
+        assert backtracking_risk(pattern) is None

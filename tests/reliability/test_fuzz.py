@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appconfig_core import AgentSource, Content, FileSource
+from appconfig_core import AgentSource, Content, FetchResult, FileSource
 from appconfig_core._constraints import compile_constraint, value_shape_problem
 from appconfig_core._content import parse_content
 from appconfig_core._evaluation import Evaluation
@@ -33,6 +33,8 @@ from appconfig_core._rule_syntax import MAX_DEPTH, MAX_RULE_LENGTH
 from appconfig_core._rules import compile_rule
 from appconfig_core._store import Store
 from appconfig_core.errors import DocumentError, FetchError, RuleSyntaxError
+
+from .conftest import make_poller
 
 FUZZ = settings(
     max_examples=60,
@@ -312,6 +314,21 @@ class TestDocuments:
             check_evaluation(store.current.evaluate(name, context))
             assert isinstance(store.current.is_enabled(name, context), bool)
 
+    @pytest.mark.parametrize(
+        ("data", "content_type"),
+        [
+            (b"[" * 100_000, "application/json"),
+            (b"[" * 100_000 + b"]" * 100_000, "application/json"),
+            (b"[" * 50_000, "application/x-yaml"),
+            (b"- " * 50_000 + b"x", "application/x-yaml"),
+        ],
+        ids=["json-open", "json-closed", "yaml-flow", "yaml-block"],
+    )
+    def test_deep_nesting_is_a_document_error(self, data: bytes, content_type: str) -> None:
+        """A document nested far past the recursion limit is a DocumentError, not a RecursionError."""
+        with pytest.raises(DocumentError):
+            Store(format="auto", defaults=None).load(Content(data, content_type, "1"), "network")
+
 
 def _safe(flag: Any, context: Mapping[str, Any]) -> Evaluation:
     """A compiled flag's own evaluate, read through a snapshot as callers do."""
@@ -455,6 +472,59 @@ class TestSources:
             Store(format="auto", defaults=None).load(result.content, "network")
 
 
+class _Delivers:
+    """A source that hands the poller whatever content it is given."""
+
+    description = "fuzzed source"
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+
+    def fetch(self) -> FetchResult:
+        return FetchResult(self.content, 30.0)
+
+    def reset(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class TestPoller:
+    @FUZZ
+    @given(
+        data=st.one_of(bodies, st.sampled_from([b"[" * 500 + b"]" * 500, b"a: &x [1]\nb: *x\n"])),
+        content_type=st.one_of(
+            st.none(), st.sampled_from(["application/json", "application/x-yaml", "text/plain"])
+        ),
+    )
+    def test_any_content_leaves_the_poller_running(
+        self, data: bytes, content_type: str | None
+    ) -> None:
+        """Whatever a source delivers, a poll returns a wait and the flags are the old or the new."""
+        store = Store(format="auto", defaults=None)
+        good = Content(b'{"beta": {"enabled": true}}', "application/json", "1")
+        make_poller(_Delivers(good), store).poll_once()
+        poller = make_poller(_Delivers(Content(data, content_type, "2")), store)
+        assert poller.poll_once() == 30.0
+        status = store.status()
+        if status.version == "1":
+            assert store.current.is_enabled("beta") is True
+        else:
+            assert status.version == "2" and status.last_error is None
+        assert poller.poll_once() == 30.0
+
+    def test_too_deep_json_of_unknown_type_is_reported(self) -> None:
+        """A body nested past the recursion limit, with no content type, loads or is reported."""
+        store = Store(format="auto", defaults=None)
+        good = Content(b'{"beta": {"enabled": true}}', "application/json", "1")
+        make_poller(_Delivers(good), store).poll_once()
+        poller = make_poller(_Delivers(Content(b"[" * 100_000, None, "2")), store)
+        assert poller.poll_once() == 30.0
+        status = store.status()
+        assert status.version == "2" or status.last_error is not None
+
+
 # -- bounded work ------------------------------------------------------------------------------
 
 #: A document or a context designed to make the library work for minutes must be refused or
@@ -480,7 +550,7 @@ class TestBoundedWork:
         """The control case: a pattern run on a megabyte value stays cheap (input is capped)."""
         assert finishes_in_time("""
             from appconfig_core._rules import compile_rule
-            rule = compile_rule('(matches in::$a pattern::"a.*b.*c.*d")', seed="f")
+            rule = compile_rule('(matches in::$a pattern::"a.*b.*c")', seed="f")
             for _ in range(1000):
                 rule.predicate({"a": "a" * 1_000_000})
         """)
@@ -534,3 +604,19 @@ class TestBoundedWork:
             except DocumentError:
                 pass
         """)
+
+
+class TestPolynomialPatterns:
+    def test_worst_accepted_pattern_on_the_longest_value_is_fast(self) -> None:
+        """Two overlapping unbounded repetitions on the longest value matches accepts stay fast."""
+        assert finishes_in_time("""
+            from appconfig_core._rules import MAX_MATCH_INPUT, compile_rule
+            rule = compile_rule('(matches in::$a pattern::"a*a*b")', seed="f")
+            for _ in range(100):
+                rule.predicate({"a": "a" * MAX_MATCH_INPUT})
+        """)
+
+    def test_three_unbounded_repetitions_are_refused(self) -> None:
+        """A pattern whose search time grows with the cube of the value is refused at load."""
+        with pytest.raises(RuleSyntaxError, match="unbounded repetitions"):
+            compile_rule('(matches in::$a pattern::"a*a*a*b")', seed="f")
