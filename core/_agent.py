@@ -6,15 +6,16 @@ source decides "unchanged" by comparing content with what it returned last.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import socket
+import threading
+import time
 import urllib.parse
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
 from ._source import Content, FetchResult
 from .errors import ConfigurationError, FetchError, ResourceNotFoundError
-
-if TYPE_CHECKING:
-    import urllib.error
 
 DEFAULT_URL = "http://localhost:2772"
 DEFAULT_POLL_INTERVAL = 10.0
@@ -67,41 +68,75 @@ class AgentSource:
         self._poll_interval = float(poll_interval)
         self._token = token
         self._timeout = float(timeout)
+        self._scheme = parsed.scheme
+        self._netloc = parsed.netloc
+        self._path = urllib.parse.urlsplit(self.url).path
         self._data: bytes | None = None
 
+    @property
+    def timeout(self) -> float:
+        """The most one request may take, answer included."""
+        return self._timeout
+
     def request(
-        self, headers: dict[str, str] | None = None
+        self, headers: Mapping[str, str] | None = None, *, timeout: float | None = None
     ) -> tuple[bytes, str | None, str | None]:
         """GET the configuration: ``(body, content_type, version)``; raises `FetchError`.
 
-        Extra ``headers`` (such as ``Context``) are sent as given.
+        Extra ``headers`` (such as ``Context``) are sent as given. The whole answer must
+        arrive within ``timeout`` (at most the source's own): a socket timeout only bounds
+        each read, so an agent trickling a byte at a time is cut off by a watchdog that
+        shuts the socket at the deadline.
         """
-        # Imported here: http.client and urllib.request are most of what importing
-        # appconfig_core would otherwise cost, and only agent users need them.
+        # Imported here: http.client is most of what importing appconfig_core would
+        # otherwise cost, and only agent users need it.
         import http.client  # noqa: PLC0415
-        import urllib.error  # noqa: PLC0415
-        import urllib.request  # noqa: PLC0415
 
-        request = urllib.request.Request(self.url, headers=dict(headers or {}))
+        limit = self._timeout if timeout is None else min(float(timeout), self._timeout)
+        deadline = time.monotonic() + limit
+        sent = dict(headers or {})
         if self._token:
-            request.add_header("Authorization", f"Bearer {self._token}")
+            sent["Authorization"] = f"Bearer {self._token}"
+        factory = (
+            http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
+        )
+        connection = factory(self._netloc, timeout=limit)
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
-                body = response.read(MAX_BODY_BYTES + 1)
-                content_type = response.headers.get("Content-Type")
-                version = response.headers.get(VERSION_HEADER)
-        except urllib.error.HTTPError as exc:
-            raise self._http_error(exc) from None
+            try:
+                connection.connect()
+                watchdog = threading.Timer(limit, _cut, (connection.sock,))
+                watchdog.daemon = True
+                watchdog.start()
+                try:
+                    connection.request("GET", self._path, headers=sent)
+                    response = connection.getresponse()
+                    body = response.read(MAX_BODY_BYTES + 1)
+                finally:
+                    watchdog.cancel()
+            finally:
+                connection.close()
         except (OSError, http.client.HTTPException) as exc:
+            if time.monotonic() >= deadline:
+                raise self._too_slow(limit, exc) from None
             raise FetchError(
                 f"{self.description}: cannot reach the agent at {self.url}: {exc}",
                 original_error=exc,
             ) from None
+        if time.monotonic() >= deadline:
+            raise self._too_slow(limit, None)
+        if response.status != 200:
+            raise self._http_error(response.status, body[:512])
         if len(body) > MAX_BODY_BYTES:
             raise FetchError(
                 f"{self.description}: the answer is larger than {MAX_BODY_BYTES} bytes"
             )
-        return body, content_type, version
+        return body, response.getheader("Content-Type"), response.getheader(VERSION_HEADER)
+
+    def _too_slow(self, limit: float, exc: BaseException | None) -> FetchError:
+        return FetchError(
+            f"{self.description}: the agent at {self.url} gave no whole answer within {limit:g}s",
+            original_error=exc,
+        )
 
     def fetch(self) -> FetchResult:
         """The configuration if it differs from the last one returned, else "unchanged"."""
@@ -112,30 +147,22 @@ class AgentSource:
         version = version or hashlib.sha256(body).hexdigest()[:12]
         return FetchResult(Content(body, content_type, version), self._poll_interval)
 
-    def _http_error(self, exc: urllib.error.HTTPError) -> FetchError:
-        try:
-            detail = exc.read(512).decode("utf-8", "replace").strip()
-        except OSError:
-            detail = ""
-        finally:
-            exc.close()
-        if exc.code == 404:
+    def _http_error(self, status: int, raw: bytes) -> FetchError:
+        detail = raw.decode("utf-8", "replace").strip()
+        if status == 404:
             return ResourceNotFoundError(
                 f"{self.description}: the agent has no such configuration ({detail or 'not found'});"
                 " check the names and the agent's PREFETCH_LIST",
-                original_error=exc,
                 retry_after=NOT_FOUND_RETRY,
             )
-        if exc.code in {401, 403}:
+        if status in {401, 403}:
             return FetchError(
-                f"{self.description}: the agent refused the request (HTTP {exc.code});"
+                f"{self.description}: the agent refused the request (HTTP {status});"
                 " set the token to the agent's ACCESS_TOKEN",
-                original_error=exc,
                 retry_after=NOT_FOUND_RETRY,
             )
         return FetchError(
-            f"{self.description}: the agent answered HTTP {exc.code}: {detail}".rstrip(": "),
-            original_error=exc,
+            f"{self.description}: the agent answered HTTP {status}: {detail}".rstrip(": ")
         )
 
     def reset(self) -> None:
@@ -144,3 +171,10 @@ class AgentSource:
 
     def close(self) -> None:
         """Nothing to release: each request opens its own connection."""
+
+
+def _cut(sock: socket.socket | None) -> None:
+    """Wake a read blocked on ``sock`` (it then sees end of file): the deadline passed."""
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)

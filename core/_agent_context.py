@@ -17,7 +17,6 @@ are not a string, number or boolean (``None``, lists, objects). Booleans are sen
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import threading
@@ -90,14 +89,13 @@ class AgentResolver:
     the source's URL and token with ``timeout`` (capped by the source's own timeout).
     """
 
-    __slots__ = ("_source",)
+    __slots__ = ("_source", "_timeout")
 
     def __init__(self, source: AgentSource, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         if not timeout > 0:
             raise ConfigurationError(f"timeout must be > 0 seconds, not {timeout!r}")
-        clone = copy.copy(source)
-        clone._timeout = min(source._timeout, float(timeout))
-        self._source = clone
+        self._source = source
+        self._timeout = min(source.timeout, float(timeout))
 
     def applies(self, snapshot: Snapshot, name: str) -> bool:
         """Whether reading flag ``name`` of ``snapshot`` needs the agent's per-context answer."""
@@ -111,7 +109,7 @@ class AgentResolver:
         try:
             header = encode_context(context)
             headers = {} if header is None else {CONTEXT_HEADER: header}
-            body, _, version = self._source.request(headers)
+            body, _content_type, version = self._source.request(headers, timeout=self._timeout)
             document = json.loads(body)
             flags = compile_retrieval(document, version=version or snapshot.version)
         except Exception as exc:  # noqa: BLE001 - any failure falls back to the snapshot

@@ -7,8 +7,10 @@ the start-up and outage tests run the real background thread on a real-time serv
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -379,6 +381,17 @@ class TestAgentSource:
         assert store.current.is_enabled("gamma") is True
         assert store.status().consecutive_failures == 0
 
+    def test_trickling_agent_is_bounded_by_the_timeout(self) -> None:
+        """An Agent sending its answer a byte every 25 ms is cut off at the timeout, not waited out."""
+        body = b'{"beta": {"enabled": true}}'
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+        with canned_answer(head % len(body) + body, pace=0.025) as url:
+            source = AgentSource(APP, ENV, PROFILE, url=url, timeout=0.3)
+            began = time.monotonic()
+            with contextlib.suppress(FetchError):
+                source.fetch()
+            assert time.monotonic() - began < 0.3 + 1.0
+
     def test_slow_agent_within_timeout_answers(self, server: DevServer) -> None:
         """An Agent slower than usual but within the timeout still delivers."""
         source = AgentSource(APP, ENV, PROFILE, url=server.url, timeout=2.0)
@@ -400,6 +413,38 @@ class TestAgentSource:
             assert client.status.origin == "defaults"
         finally:
             client.close(timeout=1.0)
+
+
+@contextlib.contextmanager
+def canned_answer(answer: bytes, *, pace: float = 0.0) -> Iterator[str]:
+    """A one-shot HTTP server on 127.0.0.1 that sends ``answer``; yields its URL.
+
+    With ``pace`` it sends one byte every ``pace`` seconds (a trickling server).
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                if not pace:
+                    connection.sendall(answer)
+                    return
+                for byte in answer:
+                    if stop.wait(pace):
+                        return
+                    connection.sendall(bytes([byte]))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)
 
 
 class TestOversized:
@@ -428,6 +473,22 @@ class TestOversized:
         source = AgentSource(APP, ENV, "big", url=server.url, timeout=10)
         with pytest.raises(FetchError, match="larger than"):
             source.fetch()
+
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            b"X-Pad: " + b"p" * 70_000 + b"\r\n",
+            b"".join(b"X-Pad-%d: p\r\n" % i for i in range(150)),
+        ],
+        ids=["long-line", "many-headers"],
+    )
+    def test_agent_source_refuses_oversized_headers(self, headers: bytes) -> None:
+        """An Agent answer with a 70 KB header line or 150 headers is a FetchError, not a crash."""
+        answer = b"HTTP/1.1 200 OK\r\n" + headers + b"Content-Length: 2\r\n\r\n{}"
+        with canned_answer(answer) as url:
+            source = AgentSource(APP, ENV, PROFILE, url=url, timeout=5)
+            with pytest.raises(FetchError, match="cannot reach the agent"):
+                source.fetch()
 
     def test_file_source_refuses_oversized_file(self, tmp_path: Path) -> None:
         """A flags file over 8 MB is refused with FetchError rather than read."""
