@@ -350,4 +350,4 @@ class TestSpeed:
 
         best(small)
         ratio = best(large) / best(small)
-        assert ratio < 20, ratio
+        assert ratio < 30, ratio  # linear is about 10; quadratic would be about 100
