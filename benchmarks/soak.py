@@ -2,8 +2,10 @@
 
 Runs the page twice, with the library (20 flag checks per request, the document rewritten
 every few seconds on a local AppConfig server) and without it (constants), and reports
-errors, p50/p99 latency, and the workers' memory and thread counts at start and end. Exits
-1 when a request failed or the workers grew. Traffic goes only to 127.0.0.1.
+errors, p50/p99 latency, how many distinct pages were served (the library's must change
+with the flags), and the workers' memory and thread counts at start and end. Exits 1 when
+a request failed, the workers grew, or the library's page never changed. Traffic goes only
+to 127.0.0.1.
 
     python benchmarks/soak.py [--duration 90] [--concurrency 8] [--change-every 3]
 """
@@ -84,15 +86,18 @@ def sample(pids: list[int]) -> dict[int, tuple[int, int]]:
     return found
 
 
-def load(port: int, seconds: float, concurrency: int) -> tuple[list[float], int]:
+def load(port: int, seconds: float, concurrency: int) -> tuple[list[float], int, int]:
+    """``(latencies, errors, distinct pages)``: the pages count shows the flags changing."""
     latencies: list[float] = []
     errors = [0]
+    pages: set[bytes] = set()
     lock = threading.Lock()
     end = time.monotonic() + seconds
 
     def run(slot: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         mine: list[float] = []
+        seen: set[bytes] = set()
         n = 0
         while time.monotonic() < end and n < 10_000_000:
             n += 1
@@ -100,7 +105,7 @@ def load(port: int, seconds: float, concurrency: int) -> tuple[list[float], int]
             try:
                 conn.request("GET", f"/?u{slot}-{n}")
                 response = conn.getresponse()
-                response.read()
+                seen.add(response.read())
                 if response.status != 200:
                     raise OSError(response.status)
             except (OSError, http.client.HTTPException):
@@ -113,13 +118,14 @@ def load(port: int, seconds: float, concurrency: int) -> tuple[list[float], int]
         conn.close()
         with lock:
             latencies.extend(mine)
+            pages.update(seen)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(seconds + 60)
-    return latencies, errors[0]
+    return latencies, errors[0], len(pages)
 
 
 def run_variant(
@@ -180,7 +186,7 @@ def run_variant(
 
         changer = threading.Thread(target=change, daemon=True)
         changer.start()
-        latencies, errors = load(port, args.duration, args.concurrency)
+        latencies, errors, pages = load(port, args.duration, args.concurrency)
         after = sample([pid for pid in pids if Path(f"/proc/{pid}").exists()])
     finally:
         stop.set()
@@ -197,6 +203,7 @@ def run_variant(
         "variant": "with appconfig-flags" if with_library else "constants (no library)",
         "requests": len(latencies),
         "errors": errors + (len(before) - len(after)),
+        "distinct_pages": pages,
         "p50_ms": round(statistics.median(latencies) * 1000, 3) if latencies else None,
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 3) if latencies else None,
         "rss_growth_kb": growth_kb,
@@ -228,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         failed |= bool(result["errors"] or result["tracebacks"])
         failed |= int(result["rss_growth_kb"]) > MAX_RSS_GROWTH_KB  # type: ignore[call-overload]
         failed |= int(result["threads_at_end"]) > MAX_THREADS  # type: ignore[call-overload]
+    # Without this a library that never loaded (defaults only) would pass unnoticed.
+    failed |= int(results[1]["distinct_pages"]) < 2  # type: ignore[call-overload]
     print("soak:", "FAILED" if failed else "ok")
     return 1 if failed else 0
 

@@ -26,6 +26,7 @@ from .errors import ConfigurationError, DocumentError
 log = logging.getLogger("appconfig_core")
 
 _CLIENTS: weakref.WeakSet[FlagClient] = weakref.WeakSet()
+_getpid = os.getpid  # bound once: every read checks it
 
 
 class FlagClient:
@@ -68,6 +69,8 @@ class FlagClient:
         self._started = False
         self._closed = False
         self._forked = False
+        self._pid = os.getpid()
+        self._fork_claims: dict[int, int] = {}
         self._overrides: dict[str, CompiledFlag] = {}
         _CLIENTS.add(self)
 
@@ -79,6 +82,8 @@ class FlagClient:
         Idempotent. Never raises for a source outage: when the source has not answered in
         time, the disk cache is loaded. Returns whether a document is loaded.
         """
+        if not self._check_pid():
+            return self._store.loaded  # another thread is taking over after a fork
         with self._lock:
             if self._closed:
                 raise ConfigurationError("this FlagClient was closed; create a new one")
@@ -107,20 +112,22 @@ class FlagClient:
         if content is None or self._store.loaded:
             return
         try:
-            event = self._store.load(content, "cache")
+            event = self._store.load(content, "cache", if_empty=True)
         except DocumentError as exc:
             log.warning("appconfig-flags: ignoring the cache file %s: %s", self._cache.path, exc)
             return
+        if event is None:
+            return  # the network answered while the cache was being read: it wins
         log.warning(
             "appconfig-flags: %s did not answer in time; serving version %s from the cache",
             self.source.description,
             content.version,
         )
-        if event is not None:
-            self._changes.emit(event)
+        self._changes.emit(event)
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop polling; idempotent, safe if never started, bounded by ``timeout``."""
+        self._check_pid()
         with self._lock:
             if self._closed:
                 return
@@ -154,8 +161,27 @@ class FlagClient:
         if self._started and not self._closed:
             self._forked = True
             self.source.reset()
+        self._pid = os.getpid()  # last: until now, other threads must not take self._lock
+
+    def _check_pid(self) -> bool:
+        """Catch a fork the at-fork hook did not see; return False while it is being handled.
+
+        A C-level ``fork()`` (uWSGI workers without ``--py-call-osafterfork``) runs no
+        at-fork hook. The first thread to notice does the hook's work; the others keep
+        serving the inherited snapshot meanwhile, without touching the inherited lock.
+        """
+        pid = os.getpid()
+        if pid == self._pid:
+            return True
+        me = threading.get_ident()
+        if self._fork_claims.setdefault(pid, me) == me:
+            self._after_fork_in_child()
+            return True
+        return False
 
     def _restart_after_fork(self) -> None:
+        if not self._check_pid():
+            return
         with self._lock:
             if not self._forked or self._closed:
                 return
@@ -166,7 +192,7 @@ class FlagClient:
 
     def snapshot(self) -> Snapshot:
         """The current immutable snapshot; pin it to read several flags consistently."""
-        if self._forked:
+        if self._forked or self._pid != _getpid():
             self._restart_after_fork()
         return self._store.current
 
@@ -174,13 +200,13 @@ class FlagClient:
         self, name: str, context: Mapping[str, Any] | None = None, default: bool = False
     ) -> bool:
         """Whether flag ``name`` is on for ``context``; ``default`` when it cannot say."""
-        if self._forked:
+        if self._forked or self._pid != _getpid():
             self._restart_after_fork()
         return self._store.current.is_enabled(name, context, default)
 
     def evaluate(self, name: str, context: Mapping[str, Any] | None = None) -> Evaluation:
         """The full evaluation of flag ``name`` for ``context``; never raises."""
-        if self._forked:
+        if self._forked or self._pid != _getpid():
             self._restart_after_fork()
         return self._store.current.evaluate(name, context)
 

@@ -12,7 +12,10 @@
 * anything else is ``raw``: free-form configuration with no flags.
 
 A document that is *nearly* a flag document is therefore validated as one and rejected with
-its problems listed, rather than silently served as raw configuration with no flags.
+its problems listed, rather than silently served as raw configuration with no flags. When
+``auto`` chose the format, the error's message (not its ``problems``) ends by saying so and how
+to force ``raw``, because free-form configuration can look like flags
+(``{"databases": {"default": ...}}`` reads as Powertools, ``{"version": 3}`` as the stored form).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ._flagset import Clock, FlagSet
-from .errors import ConfigurationError
+from .errors import ConfigurationError, DocumentError
 
 AUTO: Final = "auto"
 APPCONFIG: Final = "appconfig"
@@ -70,7 +73,30 @@ def compile_document(
     clock: Clock | None = None,
 ) -> FlagSet:
     """Compile ``document`` into flags; raise `DocumentError` with every problem found."""
-    fmt = detect_format(document) if format == AUTO else check_format(format)
+    if format != AUTO:
+        return _compile(document, check_format(format), version, clock)
+    fmt = detect_format(document)
+    try:
+        return _compile(document, fmt, version, clock)
+    except DocumentError as exc:
+        exc.args = (f"{exc}; {_detected(document, fmt)}",)
+        raise
+
+
+def _detected(document: Any, fmt: str) -> str:
+    if fmt == POWERTOOLS:
+        why = 'the Powertools schema, because an entry holds "default"'
+    elif is_stored_form(document):
+        why = 'the AppConfig stored form, because it has a top-level "version"'
+    else:
+        why = 'the AppConfig retrieval form, because an entry holds "enabled"'
+    return (
+        f"format auto read this document as {why}; if it is free-form configuration,"
+        ' set format="raw"'
+    )
+
+
+def _compile(document: Any, fmt: str, version: str | None, clock: Clock | None) -> FlagSet:
     if fmt == RAW:
         return {}
     if fmt == POWERTOOLS:

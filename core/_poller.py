@@ -73,6 +73,20 @@ class Poller:
             self._report(exc, rejected=True)
             self._redeliver_once(result.content.data)
             return
+        except Exception as exc:
+            # A bug in a compiler: the document is still rejected and reported, but its
+            # message may quote the content, so only the type goes above DEBUG.
+            log.debug("appconfig-flags: compiling a document failed", exc_info=True)
+            self._report(
+                DocumentError(
+                    f"the document could not be compiled ({type(exc).__name__}); this is a"
+                    " bug in appconfig-flags, please report it",
+                    location="document",
+                ),
+                rejected=True,
+            )
+            self._redeliver_once(result.content.data)
+            return
         self._rejected_data = None
         self._last_error_text = None
         if self._cache is not None:

@@ -73,23 +73,32 @@ class Store:
             loaded_at=_utcnow(),
         )
 
-    def load(self, content: Content, origin: Origin) -> ChangeEvent | None:
+    def load(
+        self, content: Content, origin: Origin, *, if_empty: bool = False
+    ) -> ChangeEvent | None:
         """Install ``content``; return the change, or ``None`` when it is the same content.
 
+        With ``if_empty`` (the disk cache at start-up) nothing is installed once a document
+        is loaded, even one the poller swapped in while this content was being compiled:
+        stale cached content must never replace fresh network content.
         Raises `DocumentError` (and keeps the current snapshot) when the content is invalid.
         """
+        if if_empty and self._base.loaded:
+            return None
         if content.data == self._raw and content.version == self._base.version:
             with self._lock:
                 self.origin = origin
-                self._succeeded()
+                self._succeeded(origin)
             return None
         snapshot = self.compile(content)
         with self._lock:
             old = self._base
+            if if_empty and old.loaded:
+                return None
             self._base = snapshot
             self._raw = content.data
             self.origin = origin
-            self._succeeded()
+            self._succeeded(origin)
             self.current = self._overlay(snapshot)
         return ChangeEvent(
             old=old if old.loaded else None,
@@ -115,7 +124,9 @@ class Store:
             self.last_error = _describe(error)
             self._rejected = self._rejected or rejected
 
-    def _succeeded(self) -> None:
+    def _succeeded(self, origin: Origin) -> None:
+        if origin == "cache":
+            return  # the source is still failing; its error stays visible in the status
         self.consecutive_failures = 0
         self.last_error = None
         self._rejected = False

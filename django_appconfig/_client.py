@@ -9,6 +9,7 @@ closes every client.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 
@@ -80,6 +81,16 @@ def _build() -> FlagClient:
             " not a FlagClient; make it return FlagClient(...)"
         )
     return client
+
+
+def _after_fork_in_child() -> None:
+    # Another thread may have held the lock mid-creation at fork(); it does not exist here.
+    global _lock  # noqa: PLW0603 - replaced, never rebound elsewhere
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @conf.on_reset

@@ -2,7 +2,8 @@
 
 The codes are the core's (`appconfig_core.settings_problems`), so Django and Flask report
 the same mistake under the same number; E006 (``CONTEXT``) and E008 (``CLIENT``) are
-Django's own. Checks read settings only: they open no connection and start no thread.
+Django's own. Every message names the setting it is about (``APPCONFIG.KEY``). Checks
+read settings only: they open no connection and start no thread.
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ def check_settings(
     else:
         for problem in settings_problems(config, prefix=PREFIX, extra_keys=conf.ADAPTER_KEYS):
             kind = CheckWarning if problem.code.startswith("W") else Error
-            messages.append(
-                kind(problem.message, hint=problem.hint, id=f"django_appconfig.{problem.code}")
-            )
+            # The core's messages are shared with Flask and some do not name the setting.
+            text = problem.message
+            if problem.key not in text:
+                text = f"{problem.key}: {text}"
+            messages.append(kind(text, hint=problem.hint, id=f"django_appconfig.{problem.code}"))
     if config["CONTEXT"]:
         messages.extend(_importable(config["CONTEXT"], "CONTEXT", "E006", "a request -> dict"))
     return messages

@@ -1,6 +1,6 @@
 """`make demo`: both example shops behind the local AppConfig server.
 
-Copies the example flags to .demo/served, serves them with the local AppConfig server (the
+Copies the example flags to .demo/served (or $DEMO_DIR/served), serves them with the local AppConfig server (the
 real AppConfigData API over HTTP, polled every second), and runs the Django and the Flask
 shop as child processes that read their flags through boto3. Flip a flag with
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -28,7 +29,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-DEMO = ROOT / ".demo"
+DEMO = Path(os.environ.get("DEMO_DIR") or ROOT / ".demo").resolve()
 SERVED = DEMO / "served"
 PROFILE_FILE = "shop:demo:flags.json"
 START_TIMEOUT = 30.0
@@ -118,6 +119,12 @@ def child_environment(endpoint: str) -> dict[str, str]:
     return env
 
 
+def flip_command(python: str, name: str) -> str:
+    """The command that flips ``name`` in this demo's flags, as a user would type it here."""
+    where = f"DEMO_DIR={shlex.quote(str(DEMO))} " if os.environ.get("DEMO_DIR") else ""
+    return f"{where}{shlex.quote(shown(python))} {shlex.quote(shown(__file__))} flip {name}"
+
+
 def run() -> int:
     from appconfig_core.devserver import DevServer
 
@@ -158,7 +165,7 @@ def run() -> int:
             f"  Django shop             {shops[0].url}   flags: {shops[0].url}flags/\n"
             f"  Flask shop              {shops[1].url}   flags: {shops[1].url}flags/\n"
             "\n  Flip a flag (in another terminal), then reload a shop:\n"
-            f"    {shown(python)} {shown(__file__)} flip new_checkout\n"
+            f"    {flip_command(python, 'new_checkout')}\n"
             "\n  Press Ctrl-C to stop.\n",
             flush=True,
         )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import socket
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
@@ -81,6 +84,33 @@ def server(tmp_path: Path) -> Iterator[DevServer]:
     (tmp_path / "shop:test:notes.json").write_text(json.dumps({"motd": "hi"}))
     with DevServer(tmp_path) as running:
         yield running
+
+
+@pytest.fixture
+def trickling_agent() -> Iterator[str]:
+    """An agent that answers with a whole, valid document, one byte every 50 ms (5 s or more)."""
+    body = json.dumps({"banner": {"enabled": True, "_variant": "gold"}}).encode() + b" " * 60
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+    answer = head % len(body) + body
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                for byte in answer:
+                    if stop.wait(0.05):
+                        return
+                    connection.sendall(bytes([byte]))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    listener.close()
+    thread.join(timeout=5)
 
 
 def agent_source(server: DevServer, profile: str = "flags", **kwargs: Any) -> AgentSource:
@@ -191,6 +221,14 @@ class TestAgentResolver:
         started = time.monotonic()
         assert {} == dict(resolver.resolve(agent_snapshot(AGENT_DOC), {}))
         assert time.monotonic() - started < 5.0
+
+    def test_trickling_agent_is_cut_off_by_the_timeout(self, trickling_agent: str) -> None:
+        """An agent sending its answer a byte at a time is cut off at the timeout overall."""
+        source = AgentSource("shop", "test", "flags", url=trickling_agent, timeout=10.0)
+        resolver = AgentResolver(source, timeout=0.3)
+        started = time.monotonic()
+        assert {} == dict(resolver.resolve(agent_snapshot(AGENT_DOC), {"plan": "gold"}))
+        assert time.monotonic() - started < 2.0
 
     def test_token_is_sent(self, tmp_path: Path) -> None:
         """The source's bearer token is sent with the per-request call."""

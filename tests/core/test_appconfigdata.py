@@ -129,6 +129,39 @@ class TestProtocol:
         assert result.content is not None
         assert 2 == operations(devserver).count("StartConfigurationSession")
 
+    def test_used_token_starts_a_new_session(self, source: AppConfigDataSource, devserver: Any, clock: FakeClock) -> None:
+        """A token the service calls corrupted (one already used, its answer lost to a timeout) starts a new session at once."""
+        source.fetch()
+        used = next(r.token for r in devserver.requests if r.operation == "GetLatestConfiguration")
+        source._token = used
+        clock.now += 1
+        assert source.fetch().content is not None, "the new session sends the configuration again"
+        assert 2 == operations(devserver).count("StartConfigurationSession")
+
+    def test_interval_follows_each_answer(self) -> None:
+        """A NextPollIntervalInSeconds that changes mid-session is the next wait, each time."""
+
+        class Body:
+            def read(self) -> bytes:
+                return b""
+
+        class Client:
+            def __init__(self) -> None:
+                self.intervals = [30, 90, 45]
+
+            def start_configuration_session(self, **kwargs: Any) -> dict[str, Any]:
+                return {"InitialConfigurationToken": "t0"}
+
+            def get_latest_configuration(self, **kwargs: Any) -> dict[str, Any]:
+                return {
+                    "NextPollConfigurationToken": "t1",
+                    "NextPollIntervalInSeconds": self.intervals.pop(0),
+                    "Configuration": Body(),
+                }
+
+        source = AppConfigDataSource(APP, ENV, PROFILE, client=Client())  # type: ignore[arg-type]
+        assert [30, 90, 45] == [source.fetch().next_poll for _ in range(3)]
+
     def test_token_held_for_23_hours_is_not_used(self, devserver: Any, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path], clock: FakeClock) -> None:
         """A token kept 23 h (a long outage) is replaced by a new session before it can expire."""
         write_profile(DOC)

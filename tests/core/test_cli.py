@@ -282,6 +282,68 @@ class TestFetch:
         assert info.value.code == 2
 
 
+EXAMPLE = str(Path(__file__).parents[2] / "example_projects" / "appconfig" / "shop:demo:flags.json")
+
+
+class TestExampleFlagFile:
+    """The CLI on the example shops' flag file (the stored form, with variants)."""
+
+    def test_validates(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """validate accepts the example file and names its format."""
+        assert main(["validate", EXAMPLE]) == 0
+        assert capsys.readouterr().out == f"OK {EXAMPLE}: AppConfig stored form, 5 flags\n"
+
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [
+            (["new_checkout"], {"enabled": True, "reason": "STATIC", "variant": None}),
+            (
+                ["recommendations", "-c", "email=ann@example.com"],
+                {"enabled": True, "reason": "TARGETING_MATCH", "variant": "staff"},
+            ),
+            (["recommendations"], {"enabled": True, "reason": "DEFAULT", "variant": "default"}),
+            (["gift_cards"], {"enabled": False, "reason": "STATIC", "variant": None}),
+        ],
+    )
+    def test_evaluates(
+        self, capsys: pytest.CaptureFixture[str], argv: list[str], expected: dict[str, Any]
+    ) -> None:
+        """eval answers each kind of flag in the example file."""
+        assert main(["eval", EXAMPLE, *argv, "--json"]) == 0
+        answer = json.loads(capsys.readouterr().out)
+        assert {key: answer[key] for key in expected} == expected
+
+    def test_split_variant(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Some users fall in the example's 50% split and get reason SPLIT."""
+        reasons = set()
+        for i in range(20):
+            main(["eval", EXAMPLE, "recommendations", "-c", f"user=u{i}", "--json"])
+            reasons.add(json.loads(capsys.readouterr().out)["reason"])
+        assert reasons == {"SPLIT", "DEFAULT"}
+
+
+class TestEntryPoints:
+    def test_console_script(self) -> None:
+        """The installed appconfig-flags console script runs main()."""
+        from importlib.metadata import entry_points
+
+        [script] = entry_points(group="console_scripts", name="appconfig-flags")
+        assert script.load() is main
+
+    def test_interrupt_exits_130(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], flags_file: str
+    ) -> None:
+        """Ctrl-C exits 130 without a traceback."""
+        from appconfig_core import _cli
+
+        def interrupted(args: object, out: object) -> int:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(_cli, "_validate", interrupted)
+        assert main(["validate", flags_file]) == 130
+        assert capsys.readouterr().err == ""
+
+
 class TestSubprocess:
     def test_python_m(self, flags_file: str) -> None:
         """``python -m appconfig_core`` runs the same CLI and exits with its status."""

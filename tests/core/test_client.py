@@ -4,6 +4,7 @@ import json
 import os
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from appconfig_core import (
     ChangeEvent,
     ConfigurationError,
+    FetchResult,
     FileSource,
     FlagClient,
     StaticSource,
@@ -21,6 +23,16 @@ from appconfig_core.errors import FetchError
 from .conftest import HangingSource, ScriptedSource, content, result
 
 DOC = {"beta": {"enabled": True, "color": "red"}, "off": {"enabled": False}}
+
+
+class CountingFileSource(FileSource):
+    """A file source that counts resets: a forked child must drop the parent's session."""
+
+    resets = 0
+
+    def reset(self) -> None:
+        self.resets += 1
+        super().reset()
 
 
 class TestConstruction:
@@ -113,6 +125,37 @@ class TestLifecycle:
         assert ("network", False) == (client.status.origin, client.is_enabled("beta"))
         client.close()
 
+    def test_network_answer_during_the_cache_read_wins(self, tmp_path: Path) -> None:
+        """When the network document lands while start() reads the cache, the cache is not installed over it."""
+        cache_path = tmp_path / "flags.cache"
+        DiskCache(cache_path, "slow source").write(content(DOC, "old"))
+        release = threading.Event()
+        loaded = threading.Event()
+
+        class SlowSource(ScriptedSource):
+            description = "slow source"
+
+            def fetch(self) -> FetchResult:
+                release.wait(5)
+                return super().fetch()
+
+        client = FlagClient(SlowSource(result({"beta": {"enabled": False}}, "new")), cache_path=cache_path, start_timeout=0.05)
+        client.on_change(lambda event: loaded.set())
+        cache = client._cache
+        assert cache is not None
+        read = cache.read
+
+        def read_while_the_network_lands() -> object:
+            cached = read()
+            release.set()
+            assert loaded.wait(5)
+            return cached
+
+        cache.read = read_while_the_network_lands  # type: ignore[method-assign]
+        client.start()
+        assert ("network", "new", False) == (client.status.origin, client.status.version, client.is_enabled("beta"))
+        client.close()
+
     def test_closed_client_cannot_restart(self) -> None:
         """start() after close() says to make a new client."""
         client = FlagClient(StaticSource(DOC))
@@ -164,10 +207,11 @@ class TestListenersAndOverrides:
 class TestFork:
     @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
     def test_child_sees_a_change_made_after_the_fork(self, tmp_path: Path) -> None:
-        """A client started before fork() polls on its own in the child and sees later edits."""
+        """A client started before fork() drops its session in the child, polls on its own and sees later edits."""
         path = tmp_path / "flags.json"
         path.write_text(json.dumps({"beta": {"enabled": False}}))
-        client = FlagClient(FileSource(path, poll_interval=0.02))
+        source = CountingFileSource(path, poll_interval=0.02)
+        client = FlagClient(source)
         client.start()
         ready_r, ready_w = os.pipe()
         done_r, done_w = os.pipe()
@@ -179,7 +223,7 @@ class TestFork:
                 os.close(done_r)
                 seen = threading.Event()
                 client.on_change(lambda e: seen.set() if e.new.is_enabled("beta") else None)
-                served_before = client.is_enabled("beta") is False
+                served_before = client.is_enabled("beta") is False and source.resets == 1
                 os.write(ready_w, b"r")
                 code = 0 if served_before and seen.wait(10) and client.is_enabled("beta") else 3
                 os.write(done_w, b"%d" % code)
@@ -192,4 +236,40 @@ class TestFork:
         _, status = os.waitpid(pid, 0)
         assert b"0" == os.read(done_r, 1)
         assert 0 == os.waitstatus_to_exitcode(status)
+        client.close()
+
+    @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+    def test_fork_without_the_hook_is_caught_by_the_pid_check(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A fork no at-fork hook saw (a C-level fork, as in uWSGI) is noticed on first read: own session, later edits seen."""
+        path = tmp_path / "flags.json"
+        path.write_text(json.dumps({"beta": {"enabled": False}}))
+        source = CountingFileSource(path, poll_interval=0.02)
+        client = FlagClient(source)
+        client.start()
+        monkeypatch.setattr("appconfig_core._client._CLIENTS", weakref.WeakSet())
+        ready_r, ready_w = os.pipe()
+        done_r, done_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            code = 1
+            try:
+                os.close(ready_r)
+                os.close(done_r)
+                seen = threading.Event()
+                client.on_change(lambda e: seen.set() if e.new.is_enabled("beta") else None)
+                served_before = client.is_enabled("beta") is False
+                reset_once = source.resets == 1
+                os.write(ready_w, b"r")
+                code = 0 if served_before and reset_once and seen.wait(10) and client.is_enabled("beta") else 3
+                os.write(done_w, b"%d" % code)
+            finally:
+                os._exit(code)
+        os.close(ready_w)
+        os.close(done_w)
+        assert b"r" == os.read(ready_r, 1)
+        path.write_text(json.dumps({"beta": {"enabled": True}}))
+        _, status = os.waitpid(pid, 0)
+        assert b"0" == os.read(done_r, 1)
+        assert 0 == os.waitstatus_to_exitcode(status)
+        assert 0 == source.resets, "the parent keeps its own session"
         client.close()

@@ -47,6 +47,16 @@ class TestFileSource:
         os.utime(flags_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
         assert source.fetch().content is None
 
+    def test_same_mtime_and_size_is_not_read(self, flags_file: Path) -> None:
+        """Modification time and size are checked first: a file with both unchanged is not read again."""
+        source = FileSource(flags_file)
+        source.fetch()
+        stat = flags_file.stat()
+        flags_file.write_text(json.dumps({"beta": {"enabled": 1234}}))
+        assert stat.st_size == flags_file.stat().st_size
+        os.utime(flags_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert source.fetch().content is None
+
     def test_yaml_by_extension(self, tmp_path: Path) -> None:
         """A .yaml file is served as YAML."""
         path = tmp_path / "flags.yaml"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 import pytest
 
@@ -10,7 +11,7 @@ from appconfig_core._cache import DiskCache
 from appconfig_core._events import Listeners
 from appconfig_core._poller import THREAD_NAME, Poller
 from appconfig_core._store import Store
-from appconfig_core.errors import FetchError
+from appconfig_core.errors import DocumentError, FetchError
 
 from .conftest import HangingSource, ScriptedSource, result
 
@@ -176,3 +177,51 @@ class TestRejectedContent:
         for _ in range(3):
             harness.poller.poll_once()
         assert (None, "2") == (harness.store.status().last_error, harness.store.status().version)
+
+
+class TestRobustness:
+    def test_backoff_cap_is_the_poll_interval_when_longer(self) -> None:
+        """After a source asked for 300 s between polls, error retries grow up to 300 s, not 60."""
+        source = ScriptedSource(result({"a": {"enabled": True}}, poll=300), *[FetchError("down")] * 12)
+        harness = Harness(source)
+        delays = [harness.poller.poll_once() for _ in range(13)]
+        assert 300 == max(delays[1:])
+
+    def test_compiler_crash_is_a_reported_rejection(self, caplog: pytest.LogCaptureFixture) -> None:
+        """A compiler that raises unexpectedly keeps the snapshot and reports a DocumentError, without content."""
+        harness = Harness(
+            ScriptedSource(result({"a": {"enabled": True}}), result({"a": {"enabled": False}}, "2"))
+        )
+        harness.poller.poll_once()
+
+        def crash(content: object) -> None:
+            raise KeyError("s3cr3t-value")
+
+        harness.store.compile = crash  # type: ignore[method-assign, assignment]
+        with caplog.at_level(logging.INFO, "appconfig_core"):
+            assert 30 == harness.poller.poll_once()
+        assert harness.store.current.is_enabled("a")
+        assert isinstance(harness.errors[-1], DocumentError)
+        assert "KeyError" in (harness.store.status().last_error or "")
+        assert "s3cr3t-value" not in caplog.text
+
+
+class TestThreadSurvives:
+    def test_a_tick_that_raises_does_not_kill_the_thread(self) -> None:
+        """An exception escaping one tick is logged, backed off, and the loop polls again."""
+        harness = Harness(ScriptedSource())
+        harness.poller._backoff = Backoff(base=0.001, rand=lambda: 1.0)
+        second = threading.Event()
+        calls: list[int] = []
+
+        def tick() -> float:
+            calls.append(1)
+            if len(calls) == 1:
+                raise RuntimeError("bug")
+            second.set()
+            return 3600.0
+
+        harness.poller.poll_once = tick  # type: ignore[method-assign]
+        harness.poller.start()
+        assert second.wait(5)
+        assert harness.poller.stop(timeout=2)

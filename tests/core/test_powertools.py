@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from appconfig_core._evaluation import DEFAULT, STATIC, TARGETING_MATCH
 from appconfig_core._formats import compile_document
 from appconfig_core._powertools import PowertoolsFlag, compile_powertools, feature_location
+from appconfig_core._snapshot import Snapshot
 from appconfig_core._static_flag import StaticFlag
 from appconfig_core.errors import DocumentError
 
@@ -351,6 +352,35 @@ class TestDeliberateDifferences:
         monday_utc = datetime(2024, 3, 4, 0, 30, tzinfo=UTC)
         doc = {"f": feature(cond("SCHEDULE_BETWEEN_DAYS_OF_WEEK", "CURRENT_DAY_OF_WEEK", value))}
         assert compile_powertools(doc, clock=lambda: monday_utc)["f"].is_enabled({}) is True
+
+    def test_day_names_do_not_depend_on_the_locale(self) -> None:
+        """Days are matched by weekday number, not by strftime("%A"), which follows the locale."""
+
+        class GermanDatetime(datetime):
+            def strftime(self, fmt: str) -> str:
+                return "Montag" if fmt == "%A" else super().strftime(fmt)
+
+        monday = GermanDatetime(2024, 3, 4, 12, 0, tzinfo=UTC)
+        assert monday.strftime("%A") == "Montag"
+        value = {"DAYS": ["MONDAY"]}
+        doc = {"f": feature(cond("SCHEDULE_BETWEEN_DAYS_OF_WEEK", "CURRENT_DAY_OF_WEEK", value))}
+        assert compile_powertools(doc, clock=lambda: monday)["f"].is_enabled({}) is True
+
+    def test_missing_feature_answers_the_callers_default(self) -> None:
+        """A feature the document lacks gives the caller's default, or ERROR/FLAG_NOT_FOUND."""
+        document = {"f": {"default": True}}
+        snapshot = Snapshot(
+            document=document,
+            flags=compile_document(document, format="powertools"),
+            defaults={},
+            version="1",
+            content_type="application/json",
+            loaded_at=datetime.now(UTC),
+        )
+        assert snapshot.is_enabled("missing", default=True) is True
+        assert snapshot.is_enabled("missing", default=False) is False
+        evaluation = snapshot.evaluate("missing")
+        assert (evaluation.reason, evaluation.error) == ("ERROR", "FLAG_NOT_FOUND")
 
     def test_feature_names_must_be_strings(self) -> None:
         """A YAML document with a non-string feature name is rejected."""

@@ -32,6 +32,7 @@ class TestLiterals:
             (r'"a\"b\\c\n\t"', 'a"b\\c\n\t'),
             (r'"\u00e9\x41\U0001F600"', "éA😀"),
             (r'"\ud83d\ude00"', "😀"),
+            ('"line \\\nbreak"', "line break"),
             ('""', ""),
             ("42", 42),
             ("-7", -7),

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from appconfig_core import ConfigurationError, Snapshot
+from appconfig_core import ConfigurationError, Evaluation, Snapshot
 from appconfig_core._retrieval import compile_retrieval
 from appconfig_core._snapshot import compile_defaults
 
@@ -77,6 +77,35 @@ class TestSnapshotReads:
         snapshot = make()
         assert snapshot.is_enabled("beta", ["not", "a", "mapping"], default=False) is False  # type: ignore[arg-type]
         assert "INVALID_CONTEXT" == snapshot.evaluate("beta", 42).error  # type: ignore[arg-type]
+
+    def test_a_raising_flag_gives_error_and_default(self) -> None:
+        """A compiled flag that raises still answers: ERROR/GENERAL, or the caller's default."""
+
+        class Broken:
+            definition = None
+
+            def is_enabled(self, context: object) -> bool:
+                raise RuntimeError("bug")
+
+            def evaluate(self, context: object) -> Evaluation:
+                raise RuntimeError("bug")
+
+        snapshot = Snapshot(
+            document={},
+            flags={"b": Broken()},  # type: ignore[dict-item]
+            defaults={},
+            version="7",
+            content_type=None,
+            loaded_at=datetime.now(timezone.utc),
+        )
+        evaluation = snapshot.evaluate("b", {"k": 1})
+        assert (evaluation.enabled, evaluation.reason, evaluation.error, evaluation.version) == (
+            False,
+            "ERROR",
+            "GENERAL",
+            "7",
+        )
+        assert snapshot.is_enabled("b", default=True) is True
 
     def test_flag_names_are_the_documents(self) -> None:
         """flag_names lists the document's flags, not the defaults."""

@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from appconfig_core._split import BUCKETS, bucket, in_split, threshold
 
@@ -69,6 +71,18 @@ class TestDistribution:
     def test_share_within_half_a_point(self, pct: float) -> None:
         """Over 100,000 keys the accepted share is within 0.5 points of pct."""
         accepted = sum(in_split("seed", f"user-{i}", pct) for i in range(100_000))
+        assert abs(accepted / 1000 - pct) < 0.5
+
+    @settings(max_examples=8, deadline=None)
+    @given(
+        pct=st.floats(min_value=0, max_value=100, allow_nan=False),
+        seed=st.text(max_size=12),
+        prefix=st.text(max_size=6),
+    )
+    def test_any_pct_and_seed_within_half_a_point(self, pct: float, seed: str, prefix: str) -> None:
+        """For any pct, seed and key shape, 100,000 distinct keys split within 0.5 points."""
+        cut = threshold(pct)
+        accepted = sum(bucket(seed, f"{prefix}{i}") < cut for i in range(100_000))
         assert abs(accepted / 1000 - pct) < 0.5
 
     def test_same_seed_nests(self) -> None:

@@ -94,3 +94,19 @@ class TestStore:
         for thread in readers:
             thread.join(10)
         assert ([], []) == (torn, errors)
+
+
+class TestCacheLoad:
+    def test_cache_never_replaces_a_loaded_document(self, store: Store) -> None:
+        """Cached content offered once a network document is loaded is ignored, even when identical."""
+        store.load(content({"a": {"enabled": True}}, "2"), "network")
+        assert store.load(content({"a": {"enabled": False}}, "1"), "cache", if_empty=True) is None
+        assert store.load(content({"a": {"enabled": True}}, "2"), "cache", if_empty=True) is None
+        assert ("2", "network", True) == (store.status().version, store.status().origin, store.current.is_enabled("a"))
+
+    def test_cache_load_keeps_the_source_error_visible(self, store: Store) -> None:
+        """Serving the cache after a failed fetch leaves the failure in the status."""
+        store.record_failure(RuntimeError("down"))
+        store.load(content({"a": {"enabled": True}}), "cache", if_empty=True)
+        status = store.status()
+        assert ("cache", 1, "RuntimeError: down") == (status.origin, status.consecutive_failures, status.last_error)

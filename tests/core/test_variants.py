@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from appconfig_core._evaluation import DEFAULT, ERROR, SPLIT, TARGETING_MATCH
 from appconfig_core._formats import compile_document
+from appconfig_core._split import bucket
 from appconfig_core._stored import compile_stored
 from appconfig_core._variants import VariantFlag
 from appconfig_core.errors import DocumentError
@@ -133,6 +134,18 @@ class TestAwsExamples:
         assert abs(result["A"] - 20) < 0.5
         assert abs(result["B"] - 20) < 0.5
         assert abs(result["C"] - 60) < 0.5
+
+    def test_split_without_seed_is_seeded_by_the_flag_key(self) -> None:
+        """A split with no seed buckets by the flag's key, so a seed equal to the key agrees."""
+        rule = "(split pct::50 by::$userId)"
+        unseeded = compile_stored(split_doc({"name": "A", "enabled": True, "rule": rule}))["exp"]
+        keyed = compile_stored(
+            split_doc({"name": "A", "enabled": True, "rule": rule[:-1] + ' seed::"exp")'})
+        )["exp"]
+        users = [{"userId": f"user-{i}"} for i in range(400)]
+        picked = [unseeded.evaluate(user).variant for user in users]
+        assert picked == [keyed.evaluate(user).variant for user in users]
+        assert picked == ["A" if bucket("exp", user["userId"]) < 50_000 else "C" for user in users]
 
     def test_tiered_release(self) -> None:
         """AWS's tiered-release rule: or of and(eq, split) gives SPLIT only to the sampled tier."""

@@ -13,7 +13,6 @@ import pytest
 
 from django_appconfig import get_client
 from django_appconfig._client import reset_client
-from django_appconfig.pytest_plugin import flags  # noqa: F401 - until the entry point is installed
 from django_appconfig.signals import config_changed
 
 WAIT = 10.0

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.core.checks import Error, run_checks
 from django.core.checks import Warning as CheckWarning
 from django.test import override_settings
+
+from django_appconfig._client import current_client, reset_client
 
 HINT_NAME = "set it to the AppConfig {} name or ID"
 
@@ -27,30 +30,49 @@ class TestCheckSettings:
         """The test project's own settings raise nothing."""
         assert appconfig_messages() == []
 
-    @override_settings(APPCONFIG={})
-    def test_missing_names(self) -> None:
-        """The appconfig source needs an application, environment and profile (E001)."""
-        assert appconfig_messages() == [
-            Error(
-                f"APPCONFIG.{key} is required for the 'appconfig' source",
-                hint=HINT_NAME.format(key.lower()),
-                id="django_appconfig.E001",
-            )
-            for key in ("APPLICATION", "ENVIRONMENT", "PROFILE")
-        ]
+    @pytest.mark.parametrize("source", ["appconfig", "agent"])
+    def test_missing_names(self, source: str) -> None:
+        """The appconfig and agent sources need an application, environment and profile (E001)."""
+        with override_settings(APPCONFIG={"SOURCE": source}):
+            assert appconfig_messages() == [
+                Error(
+                    f"APPCONFIG.{key} is required for the {source!r} source",
+                    hint=HINT_NAME.format(key.lower()),
+                    id="django_appconfig.E001",
+                )
+                for key in ("APPLICATION", "ENVIRONMENT", "PROFILE")
+            ]
 
-    @override_settings(
-        APPCONFIG={"APPLICATION": "a", "ENVIRONMENT": "e", "PROFILE": "p", "POLL_INTERVAL": 5}
-    )
-    def test_poll_interval_below_appconfig_minimum(self) -> None:
-        """An interval outside 15..86400 for AppConfig is E002."""
-        assert appconfig_messages() == [
-            Error(
-                "poll interval 5 is outside AppConfig's limits",
-                hint="use whole seconds from 15 to 86400, or None",
-                id="django_appconfig.E002",
-            )
-        ]
+    @pytest.mark.parametrize("interval", [5, 14, 86401, 30.5])
+    def test_poll_interval_outside_appconfig_limits(self, interval: float) -> None:
+        """An interval outside 15..86400 whole seconds for AppConfig is E002."""
+        names = {"APPLICATION": "a", "ENVIRONMENT": "e", "PROFILE": "p"}
+        with override_settings(APPCONFIG={**names, "POLL_INTERVAL": interval}):
+            assert appconfig_messages() == [
+                Error(
+                    f"APPCONFIG.POLL_INTERVAL: poll interval {interval} is outside AppConfig's limits",
+                    hint="use whole seconds from 15 to 86400, or None",
+                    id="django_appconfig.E002",
+                )
+            ]
+
+    @pytest.mark.parametrize("interval", [15, 86400, None])
+    def test_poll_interval_at_the_limits_passes(self, interval: int | None) -> None:
+        """15 and 86400 themselves, and None (AppConfig's own interval), raise nothing."""
+        names = {"APPLICATION": "a", "ENVIRONMENT": "e", "PROFILE": "p"}
+        with override_settings(APPCONFIG={**names, "POLL_INTERVAL": interval}):
+            assert appconfig_messages() == []
+
+    def test_poll_interval_not_positive_for_a_file(self) -> None:
+        """For the file source any positive interval will do; zero is E002."""
+        with override_settings(APPCONFIG={"SOURCE": "file", "FILE": __file__, "POLL_INTERVAL": 0}):
+            assert appconfig_messages() == [
+                Error(
+                    "APPCONFIG.POLL_INTERVAL: poll interval 0 is not a positive number",
+                    hint="use seconds, e.g. 5",
+                    id="django_appconfig.E002",
+                )
+            ]
 
     def test_missing_flags_file(self, tmp_path: Path) -> None:
         """The file source needs an existing file (E003)."""
@@ -58,27 +80,56 @@ class TestCheckSettings:
         with override_settings(APPCONFIG={"SOURCE": "file", "FILE": str(missing)}):
             assert appconfig_messages() == [
                 Error(
-                    f"the flags file {str(missing)!r} does not exist",
+                    f"APPCONFIG.FILE: the flags file {str(missing)!r} does not exist",
                     hint="create it or fix the path",
                     id="django_appconfig.E003",
                 )
             ]
+
+    @override_settings(APPCONFIG={"SOURCE": "file"})
+    def test_file_not_set(self) -> None:
+        """The file source without FILE is E003 too."""
+        assert appconfig_messages() == [
+            Error(
+                "APPCONFIG.FILE is required for the 'file' source",
+                hint="set it to a JSON or YAML flags file",
+                id="django_appconfig.E003",
+            )
+        ]
 
     @override_settings(APPCONFIG={"SOURCE": "s3", "FORMAT": "xml"})
     def test_unknown_source_and_format(self) -> None:
         """An unknown SOURCE is E004 and an unknown FORMAT is E005."""
         assert appconfig_messages() == [
             Error(
-                "unknown source 's3'",
+                "APPCONFIG.SOURCE: unknown source 's3'",
                 hint="use one of appconfig, agent, file",
                 id="django_appconfig.E004",
             ),
             Error(
-                "unknown format 'xml'",
+                "APPCONFIG.FORMAT: unknown format 'xml'",
                 hint="use one of auto, appconfig, powertools, raw",
                 id="django_appconfig.E005",
             ),
         ]
+
+    def test_bad_start_timeout_and_defaults(self) -> None:
+        """A negative START_TIMEOUT and a DEFAULTS entry that is not a flag are E007."""
+        config = {"SOURCE": "file", "FILE": __file__, "START_TIMEOUT": -1, "DEFAULTS": {"b": "on"}}
+        with override_settings(APPCONFIG=config):
+            assert appconfig_messages() == [
+                Error(
+                    "APPCONFIG.START_TIMEOUT: start timeout -1 is not a number of seconds >= 0",
+                    hint="use e.g. 5",
+                    id="django_appconfig.E007",
+                ),
+                Error(
+                    "APPCONFIG.DEFAULTS: defaults['b'] must be true/false or an object with a"
+                    ' boolean "enabled", not str',
+                    hint='use {"flag": true} or {"flag": {"enabled": true, ...}}',
+                    id="django_appconfig.E007",
+                ),
+            ]
 
     def test_unknown_key_warns(self) -> None:
         """A misspelt key is a warning (W001), not an error."""
@@ -123,4 +174,24 @@ class TestCheckSettings:
     @override_settings(APPCONFIG={"CLIENT": "nowhere.factory"})
     def test_client_replaces_source_checks(self) -> None:
         """With CLIENT the source keys are not checked; an unimportable CLIENT is E008."""
-        assert [m.id for m in appconfig_messages()] == ["django_appconfig.E008"]
+        [message] = appconfig_messages()
+        assert message.id == "django_appconfig.E008"
+        assert message.msg.startswith(
+            "APPCONFIG.CLIENT cannot be imported: cannot import 'nowhere'"
+        )
+        assert message.hint == (
+            "set it to the dotted path of a () -> FlagClient function,"
+            " e.g. 'myproject.flags.client'"
+        )
+
+    def test_client_factory_passes(self) -> None:
+        """A CLIENT naming a factory raises nothing, even with no source keys at all."""
+        with override_settings(APPCONFIG={"CLIENT": "django_appconfig.testing.static_client"}):
+            assert appconfig_messages() == []
+
+    def test_checks_start_nothing(self) -> None:
+        """Running the checks builds no client (so ``manage.py check`` opens no connection)."""
+        reset_client()
+        with override_settings(APPCONFIG={"APPLICATION": "a", "ENVIRONMENT": "e", "PROFILE": "p"}):
+            run_checks()
+            assert current_client() is None

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.template import engines
-from django.test import Client
+from django.test import Client, RequestFactory
+
+from appconfig_core import FlagsView
+from django_appconfig import get_client
 
 from .conftest import FlagsFile
 
@@ -31,3 +34,15 @@ class TestFlagsExtension:
         )
         assert template.render({"name": "new_checkout"}) == "on|everyone"
         assert template.render({"name": "dark_mode"}) == "off|everyone"
+
+    def test_uses_the_request_view(self, flags_file: FlagsFile) -> None:
+        """With ``request.flags`` in the context, its pinned context answers every tag and global."""
+        request = RequestFactory().get("/")
+        view = FlagsView(get_client().snapshot(), {"is_staff": True, "groups": ["beta"]})
+        request.flags = view  # type: ignore[attr-defined]
+        template = engines["jinja2"].from_string(
+            '{% flag "vip" %}on{% else %}off{% endflag %}|{{ flag_enabled("vip") }}'
+            '|{{ flag_variant("vip") }}|{{ flag_value("vip", "tier") }}'
+        )
+        assert template.render({"request": request}) == "on|True|beta-staff|gold"
+        assert set(view.evaluated) == {"vip"}

@@ -12,6 +12,13 @@ from django_appconfig.middleware import FlagsMiddleware
 
 from .conftest import FlagsFile, async_get
 
+calls: list[HttpRequest] = []
+
+
+def staff_header_context(request: HttpRequest) -> dict[str, object]:
+    calls.append(request)
+    return {"is_staff": request.headers.get("X-Staff") == "yes", "groups": ["beta"]}
+
 
 class TestSyncRequests:
     def test_request_flags_is_a_pinned_view(self, flags_file: FlagsFile) -> None:
@@ -53,6 +60,23 @@ class TestSyncRequests:
         client.force_login(user)
         response = client.get("/page/")
         assert response.wsgi_request.flags.variant("vip") == "beta-staff"  # type: ignore[attr-defined]
+
+    def test_context_setting_builds_the_context_once(
+        self, flags_file: FlagsFile, client: Client, settings: object
+    ) -> None:
+        """A CONTEXT function decides the targeting; it is called once, on a request's first read."""
+        settings.APPCONFIG = {  # type: ignore[attr-defined]
+            **settings.APPCONFIG,  # type: ignore[attr-defined]
+            "CONTEXT": f"{__name__}.staff_header_context",
+        }
+        calls.clear()
+        response = client.get("/context/", headers={"X-Staff": "yes"})
+        assert response.json()["vip"] is True
+        assert response.json()["context_keys"] == ["groups", "is_staff"]
+        assert calls == [response.wsgi_request]
+        assert client.get("/context/").json()["vip"] is False
+        client.get("/health/flags")
+        assert len(calls) == 2, "a request that reads no flag builds no context"
 
     @pytest.mark.django_db
     def test_no_query_unless_a_flag_needs_the_user(

@@ -35,6 +35,15 @@ class TestFlagRequiredMixin:
         flags_file.set_value("new_checkout", enabled=False)
         assert async_get(client, "/class/async-checkout/").status_code == 404
 
+    def test_async_view_redirect(self, flags_file: FlagsFile) -> None:
+        """An async class-based view redirects while its flag is off and is served once it is on."""
+        client = AsyncClient()
+        response = async_get(client, "/class/async-dark/")
+        assert response.status_code == 302
+        assert response["Location"] == "/page/"
+        flags_file.set_value("dark_mode", enabled=True)
+        assert async_get(client, "/class/async-dark/").content == b"async class dark"
+
     def test_flag_name_is_required(self, flags_file: FlagsFile) -> None:
         """A view using the mixin without ``flag_name`` fails loudly, naming the attribute."""
 

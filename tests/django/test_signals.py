@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
@@ -54,6 +55,30 @@ class TestSignals:
         finally:
             config_changed.disconnect(on_config)
         assert events[-1].changed == frozenset({"new_checkout", "dark_mode"})
+
+    def test_flag_changed_comes_before_config_changed(self, flags_file: FlagsFile) -> None:
+        """For one change every flag_changed is sent first, then one config_changed."""
+        order: list[str] = []
+
+        def on_flag(sender: object, name: str, **kwargs: Any) -> None:
+            order.append(name)
+
+        def on_config(sender: object, **kwargs: Any) -> None:
+            order.append("config")
+
+        get_client()
+        flag_changed.connect(on_flag)
+        config_changed.connect(on_config)
+        try:
+            document = json.loads(json.dumps(flags_file.document))
+            document["values"]["new_checkout"] = {"enabled": False}
+            document["values"]["dark_mode"] = {"enabled": True}
+            flags_file.write(document)
+        finally:
+            flag_changed.disconnect(on_flag)
+            config_changed.disconnect(on_config)
+        assert sorted(order[:2]) == ["dark_mode", "new_checkout"]
+        assert order[2:] == ["config"]
 
     def test_raising_receiver_breaks_nothing(self, flags_file: FlagsFile, caplog: Any) -> None:
         """A receiver that raises is logged; the others still run and later changes still come."""

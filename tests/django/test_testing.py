@@ -73,6 +73,12 @@ class TestStaticClient:
 
 
 class TestFlagsFixture:
+    def test_installed_as_a_pytest_plugin(self, pytestconfig: pytest.Config) -> None:
+        """The package's pytest11 entry point loads the plugin, so no conftest import is needed."""
+        from django_appconfig import pytest_plugin
+
+        assert pytestconfig.pluginmanager.get_plugin("django_appconfig") is pytest_plugin
+
     def test_set_and_item(self, flags_file: FlagsFile, flags: FlagOverrides) -> None:
         """``flags.set`` and ``flags[name] =`` force flags for the rest of the test."""
         flags.set({"dark_mode": True})

@@ -17,5 +17,6 @@ urlpatterns = [
     path("class/checkout/", views.CheckoutView.as_view()),
     path("class/dark/", views.DarkView.as_view()),
     path("class/async-checkout/", views.AsyncCheckoutView.as_view()),
+    path("class/async-dark/", views.AsyncDarkView.as_view()),
     path("health/flags", status),
 ]

@@ -69,3 +69,11 @@ class AsyncCheckoutView(FlagRequiredMixin, View):
 
     async def get(self, request: HttpRequest) -> HttpResponse:
         return HttpResponse("async class checkout")
+
+
+class AsyncDarkView(FlagRequiredMixin, View):
+    flag_name = "dark_mode"
+    flag_redirect_to = "/page/"
+
+    async def get(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse("async class dark")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -45,13 +46,59 @@ MARGIN = 4.0
 START_TIMEOUT = 30.0
 
 
+def require_chromium() -> None:
+    """Skip the calling test module when Chromium is missing; in CI (``CI`` set), fail instead.
+
+    Every e2e module calls this at import, and the skip is raised here, so ``pytest -ra``
+    folds all of them into one summary line.
+    """
+    if CHROMIUM.exists():
+        return
+    reason = (
+        f"no Chromium at {CHROMIUM}: install it to run the browser tests (apt-get install chromium)"
+    )
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run them (.ci/run installs it)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def reload_until(page: Any, condition: Callable[[Any], bool], what: str) -> float:
+    """Reload ``page`` until ``condition(response)`` holds; the seconds it took.
+
+    Fails after one poll interval of the local server plus a margin: a flag edit must show
+    by then.
+    """
+    started = time.monotonic()
+    deadline = started + POLL_INTERVAL + MARGIN
+    while True:
+        response = page.reload()
+        if condition(response):
+            return time.monotonic() - started
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} did not show within {POLL_INTERVAL + MARGIN} s")
+        page.wait_for_timeout(100)
+
+
+def present(page: Any, selector: str) -> bool:
+    return bool(page.locator(selector).count())
+
+
 class Process:
     """A child process whose output is collected line by line, so tests can wait on it."""
 
-    def __init__(self, name: str, command: list[str], *, cwd: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        command: list[str],
+        *,
+        cwd: Path,
+        env: dict[str, str],
+        own_session: bool = False,
+    ) -> None:
         self.name = name
         self.lines: list[str] = []
         self._changed = threading.Condition()
+        self._own_session = own_session
         self._popen = subprocess.Popen(
             command,
             cwd=cwd,
@@ -60,6 +107,7 @@ class Process:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=own_session,
         )
         self._reader = threading.Thread(target=self._read, name=f"e2e-{name}", daemon=True)
         self._reader.start()
@@ -77,12 +125,17 @@ class Process:
     def running(self) -> bool:
         return self._popen.poll() is None
 
-    def wait_for_line(self, predicate: Callable[[str], bool], timeout: float) -> str:
-        """The first output line matching ``predicate``; fails after ``timeout`` or an exit."""
+    def wait_for_line(
+        self, predicate: Callable[[str], bool], timeout: float, *, after: int = 0
+    ) -> str:
+        """The first output line from line ``after`` on matching ``predicate``.
+
+        Fails after ``timeout`` or once the process has exited without printing it.
+        """
         found: list[str] = []
 
         def seen() -> bool:
-            found[:] = [line for line in self.lines if predicate(line)][:1]
+            found[:] = [line for line in self.lines[after:] if predicate(line)][:1]
             return bool(found) or not self._reader.is_alive()
 
         with self._changed:
@@ -97,6 +150,21 @@ class Process:
         except subprocess.TimeoutExpired:
             return False
         return True
+
+    def interrupt(self) -> None:
+        """Ctrl-C as a terminal sends it: SIGINT to the process group (needs ``own_session``)."""
+        assert self._own_session, "interrupt() would signal the test's own process group"
+        if self.running:
+            os.killpg(self._popen.pid, signal.SIGINT)
+
+    def wait_output_closed(self, timeout: float) -> bool:
+        """Whether every process holding the output pipe (children too) is gone by ``timeout``."""
+        self._reader.join(timeout)
+        return not self._reader.is_alive()
+
+    @property
+    def returncode(self) -> int | None:
+        return self._popen.returncode
 
     def output(self) -> str:
         return "\n".join(self.lines[-40:])

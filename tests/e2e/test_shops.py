@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -20,13 +19,18 @@ import pytest
 
 from appconfig_core._split import in_split
 
-from .conftest import CHROMIUM, EXAMPLES, MARGIN, POLL_INTERVAL, PROFILE_FILE, Shop, start_shop
+from .conftest import (
+    EXAMPLES,
+    MARGIN,
+    PROFILE_FILE,
+    Shop,
+    present,
+    reload_until,
+    require_chromium,
+    start_shop,
+)
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: install it to run the browser tests (apt-get install chromium)",
-        allow_module_level=True,
-    )
+require_chromium()
 
 pytestmark = pytest.mark.e2e
 
@@ -66,27 +70,6 @@ def split_users() -> tuple[str, str]:
     inside = next(name for name in names if in_split(seed, name, pct))
     outside = next(name for name in names if not in_split(seed, name, pct))
     return inside, outside
-
-
-def reload_until(page: Any, condition: Callable[[Any], bool], what: str) -> float:
-    """Reload ``page`` until ``condition(response)`` holds; the seconds it took.
-
-    Fails after one poll interval of the local server plus a margin: a flag edit must show
-    by then.
-    """
-    started = time.monotonic()
-    deadline = started + POLL_INTERVAL + MARGIN
-    while True:
-        response = page.reload()
-        if condition(response):
-            return time.monotonic() - started
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} did not show within {POLL_INTERVAL + MARGIN} s")
-        page.wait_for_timeout(100)
-
-
-def present(page: Any, selector: str) -> bool:
-    return bool(page.locator(selector).count())
 
 
 @pytest.fixture(scope="module", params=sorted(COMMANDS))
@@ -139,10 +122,23 @@ class TestShop:
         assert present(page, "#checkout-classic")
         assert not present(page, "#checkout-new")
 
+    def test_flag_changed_receiver_logs(self, shop: Shop) -> None:
+        """The shop's flag_changed receiver logs a flip in the server's output, with the version."""
+        seen = len(shop.app.lines)
+        version = shop.health()["version"]
+        shop.flags.set_enabled("new_checkout", False)
+        shop.wait_for_version_after(version)
+        line = shop.app.wait_for_line(
+            lambda text: "flag new_checkout changed: on -> off" in text, MARGIN, after=seen
+        )
+        assert f"(version {shop.health()['version']})" in line
+
     def test_status_page(self, shop: Shop, page: Any) -> None:
         """The status page shows each flag's state for the visitor and the configuration version."""
         page.goto(shop.url + "flags/")
         version = shop.health()["version"]
+        changed = page.locator("#config-changed").inner_text()
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", changed), changed
         assert version == page.locator("#config-version").inner_text()
         assert "network" == page.locator("#config-origin").inner_text()
         assert "ON" == page.locator("tr[data-flag=new_checkout] .state").inner_text()
@@ -155,6 +151,17 @@ class TestShop:
             "new_checkout OFF on the status page",
         )
         assert version != page.locator("#config-version").inner_text()
+        assert changed < page.locator("#config-changed").inner_text()
+
+    def test_status_page_is_per_visitor(self, shop: Shop, page: Any) -> None:
+        """The status page evaluates the multi-variant flag for the signed-in visitor."""
+        recommendations = "tr[data-flag=recommendations]"
+        page.goto(shop.url + "flags/")
+        assert "default" in page.locator(recommendations).inner_text()
+        page.goto(shop.url + "flags/?user=alice@example.com")
+        row = page.locator(recommendations).inner_text()
+        assert "staff" in row
+        assert "layout: grid" in row
 
     def test_variant_follows_split(self, shop: Shop, page: Any) -> None:
         """Two visitors on either side of the split see different recommendation layouts."""

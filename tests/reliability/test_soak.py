@@ -29,8 +29,10 @@ class TestSoak:
         )
         assert done.returncode == 0, done.stdout + done.stderr
         assert done.stdout.count('"p99_ms"') == 2
+        assert "soak: ok" in done.stdout
 
     @pytest.mark.soak
+    @pytest.mark.timeout(900)
     def test_full_soak_run(self) -> None:
         """Minutes of load while the document changes every 3 s: no errors, no growth."""
         done = run_soak("--duration", "90", timeout=600)
