@@ -79,11 +79,13 @@ def validation_report(
     try:
         document = parse_content(raw, content_type)
         chosen = detect_format(document) if fmt == AUTO else fmt
-        flags = compile_document(document, format=chosen)
+        flags = compile_document(document, format=fmt)
     except DocumentError as exc:
         lines = [
             f"{label}: {loc}: {msg}" if loc else f"{label}: {msg}" for loc, msg in exc.problems
         ]
+        if exc.hint:
+            lines.append(f"{label}: {exc.hint}")
         count = len(exc.problems)
         lines.append(f"{label}: invalid ({count} problem{'s' if count != 1 else ''})")
         return False, lines

@@ -79,7 +79,8 @@ def compile_document(
     try:
         return _compile(document, fmt, version, clock)
     except DocumentError as exc:
-        exc.args = (f"{exc}; {_detected(document, fmt)}",)
+        exc.hint = _detected(document, fmt)
+        exc.args = (f"{exc}; {exc.hint}",)
         raise
 
 

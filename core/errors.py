@@ -25,6 +25,8 @@ class DocumentError(AppConfigFlagsError, ValueError):
         if isinstance(problems, str):
             problems = [(location, problems)]
         self.problems: list[tuple[str, str]] = problems
+        #: What to try when the problems come from guessing the format (``format="auto"``).
+        self.hint: str | None = None
         super().__init__("; ".join(f"{loc}: {msg}" if loc else msg for loc, msg in problems))
 
 
