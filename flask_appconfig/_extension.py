@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from blinker import NamedSignal
 from flask import Flask, current_app, has_app_context
 
 from appconfig_core import ChangeEvent, FlagClient, build_client
@@ -159,9 +161,34 @@ def _signal_bridge(app: Flask) -> Callable[[ChangeEvent], None]:
         if sender is None:
             return
         with sender.app_context():
-            config_changed.send(sender, event=event)
+            _send_robust(config_changed, sender, event=event)
             if flag_changed.receivers:
                 for name, old, new in event.flag_changes():
-                    flag_changed.send(sender, name=name, old=old, new=new)
+                    _send_robust(flag_changed, sender, name=name, old=old, new=new)
 
     return bridge
+
+
+def _send_robust(signal: NamedSignal, sender: Flask, **kwargs: Any) -> None:
+    """``signal.send`` that logs a raising receiver and goes on with the others.
+
+    With plain ``send`` one broken receiver would silence every receiver after it, and the
+    rest of this change's signals, until the next change.
+    """
+    if signal.is_muted:
+        return
+    for receiver in signal.receivers_for(sender):
+        if inspect.iscoroutinefunction(receiver):
+            log.error(
+                "flask_appconfig: receiver %r of %s is async and was skipped; receivers run on"
+                " the poller thread, connect a plain function",
+                receiver,
+                signal.name,
+            )
+            continue
+        try:
+            receiver(sender, **kwargs)
+        except Exception:
+            log.exception(
+                "flask_appconfig: a receiver of %s raised; the others still run", signal.name
+            )

@@ -12,15 +12,17 @@ import weakref
 from typing import Any
 
 from flask import Flask
-from jinja2 import nodes
+from jinja2 import nodes, pass_context
 from jinja2.ext import Extension
 from jinja2.parser import Parser
-
-from appconfig_core import FlagsView
+from jinja2.runtime import Context
 
 from ._state import view_for
 
-_APP_ATTRIBUTE = "appconfig_app"
+#: The Jinja test each ``{% flag %}`` block compiles to. A test is called directly by the
+#: compiled template, where a method call would go through `jinja2.runtime.Context.call`,
+#: which costs as much again as reading the flag.
+FLAG_TEST = "_appconfig_flag"
 
 
 class FlagExtension(Extension):
@@ -35,22 +37,21 @@ class FlagExtension(Extension):
         otherwise: list[nodes.Node] = []
         if next(parser.stream).test("name:else"):
             otherwise = parser.parse_statements(("name:endflag",), drop_needle=True)
-        test = self.call_method("_is_enabled", [name], lineno=lineno)
+        test = nodes.Test(name, FLAG_TEST, [], [], None, None, lineno=lineno)
         return nodes.If(test, body, [], otherwise, lineno=lineno)
-
-    def _is_enabled(self, name: Any) -> bool:
-        return _view(self.environment).is_enabled(str(name))
-
-
-def _view(environment: Any) -> FlagsView:
-    app_ref: weakref.ref[Flask] | None = getattr(environment, _APP_ATTRIBUTE, None)
-    return view_for(app_ref() if app_ref is not None else None)
 
 
 def install_jinja(app: Flask) -> None:
-    """Add the ``{% flag %}`` extension and the globals to ``app``'s Jinja environment."""
+    """Add the ``{% flag %}`` extension, its test and the globals to ``app``'s Jinja environment."""
     app_ref = weakref.ref(app)
-    setattr(app.jinja_env, _APP_ATTRIBUTE, app_ref)
+
+    # ``pass_context`` also keeps Jinja's optimizer from calling the test at compile time
+    # for a literal name, which would freeze the flag's state into the compiled template.
+    @pass_context
+    def flag_test(_context: Context, name: Any) -> bool:
+        return view_for(app_ref()).is_enabled(str(name))
+
+    app.jinja_env.tests[FLAG_TEST] = flag_test
     app.jinja_env.add_extension(FlagExtension)
 
     def flag_enabled(name: str, default: bool = False) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from flask import Flask, render_template_string
 
 from appconfig_core import ConfigurationError, FlagClient, StaticSource
 from appconfig_core._settings import DEFAULTS
-from flask_appconfig import AppConfigFlags, current_flags, flag_required
+from flask_appconfig import AppConfigFlags, config_changed, current_flags, flag_required
 
 from .conftest import stored
 
@@ -88,6 +90,40 @@ class TestInitApp:
         )
         with pytest.raises(ConfigurationError, match=r"\[E009\] APPCONFIG_HEALTH_URL"):
             AppConfigFlags(app)
+
+    def test_every_key_is_documented(self, app: Flask) -> None:
+        """Each APPCONFIG_* key init_app defaults is listed in the class docstring and docs/flask.md."""
+        docs = (Path(__file__).parents[2] / "docs" / "flask.md").read_text()
+        keys = [key for key in app.config if key.startswith("APPCONFIG_")]
+        assert len(keys) == len(DEFAULTS) + 2
+        assert [key for key in keys if f"``{key}``" not in (AppConfigFlags.__doc__ or "")] == []
+        assert [key for key in keys if f"| `{key}` |" not in docs] == []
+
+    def test_does_not_keep_the_app_alive(self, flags_file: Path) -> None:
+        """The extension holds its apps weakly: a dropped app is collected and forgotten."""
+        client = FlagClient(StaticSource({"on": {"enabled": True}}))
+        flags = AppConfigFlags(client=client)
+        kept, dropped = Flask("kept"), Flask("dropped")
+        flags.init_app(kept)
+        flags.init_app(dropped)
+        gone = weakref.ref(dropped)
+        del dropped
+        gc.collect()
+        assert gone() is None
+        assert repr(flags) == "<AppConfigFlags apps=1>"
+        assert not hasattr(flags, "app")
+        senders: list[Flask] = []
+
+        def receiver(sender: Flask, **kwargs: object) -> None:
+            senders.append(sender)
+
+        config_changed.connect(receiver)
+        try:
+            client.start()
+        finally:
+            config_changed.disconnect(receiver)
+            client.close()
+        assert senders == [kept]
 
     def test_unknown_key_is_logged(
         self, make_app: Callable[..., Flask], caplog: pytest.LogCaptureFixture

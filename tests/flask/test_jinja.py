@@ -11,6 +11,8 @@ import jinja2
 import pytest
 from flask import Flask, render_template, render_template_string
 
+from flask_appconfig import AppConfigFlags, current_flags
+
 from .conftest import TIMEOUT, next_change, serve, stored, write_document
 
 PAGE = "{% flag 'banner' %}<b>sale</b>{% else %}no sale{% endflag %}"
@@ -75,6 +77,35 @@ class TestFlagBlock:
         with app.test_request_context():
             assert render_template("page.html") == "<b>sale</b>"
 
+    def test_compiled_template_follows_changes(
+        self, make_app: Callable[..., Flask], tmp_path: Path
+    ) -> None:
+        """A template compiled once (and cached) still reads the flag at each render."""
+        app = make_app()
+        (tmp_path / "templates").mkdir()
+        (tmp_path / "templates" / "page.html").write_text(PAGE)
+        app.template_folder = str(tmp_path / "templates")
+        flags: AppConfigFlags = app.extensions["appconfig"]
+        with app.test_request_context():
+            assert render_template("page.html") == "<b>sale</b>"
+        with flags.override({"banner": False}), app.test_request_context():
+            assert render_template("page.html") == "no sale"
+        assert len(app.jinja_env.cache or {}) == 1
+
+    def test_many_blocks_share_the_request_view(self, make_app: Callable[..., Flask]) -> None:
+        """Every block of a page reads one view, so the context function runs once per request."""
+        calls: list[int] = []
+
+        def context() -> dict[str, str]:
+            calls.append(1)
+            return {"plan": "pro"}
+
+        app = make_app(APPCONFIG_CONTEXT=context)
+        with app.test_request_context():
+            page = "{% flag 'beta' %}1{% endflag %}{% flag 'banner' %}2{% endflag %}" * 5
+            assert render_template_string(page) == "12" * 5
+        assert calls == [1]
+
 
 class TestGlobals:
     def test_flag_enabled(self, app: Flask) -> None:
@@ -97,6 +128,19 @@ class TestGlobals:
         with first.app_context():
             template = second.jinja_env.from_string("{{ flag_enabled('banner') }}")
             assert template.render() == "False"
+
+    def test_other_apps_template_in_a_request(
+        self, make_app: Callable[..., Flask], tmp_path: Path
+    ) -> None:
+        """In one app's request, another app's template reads its own app's flags, and the
+        request's own view stays the first app's."""
+        other = tmp_path / "other.json"
+        other.write_text(json.dumps({"banner": {"enabled": False}}))
+        first, second = make_app(), make_app(APPCONFIG_FILE=str(other))
+        with first.test_request_context():
+            assert second.jinja_env.from_string(PAGE).render() == "no sale"
+            assert render_template_string(PAGE) == "<b>sale</b>"
+            assert current_flags.is_enabled("banner")
 
 
 class TestLiveFlip:

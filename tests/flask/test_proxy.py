@@ -121,6 +121,13 @@ class TestOutsideARequest:
             assert not current_flags.is_enabled("banner")
         write_document(flags_file, DOCUMENT)
 
+    def test_context_function_is_not_called(self, make_app: Callable[..., Flask]) -> None:
+        """Outside a request the context is empty even when APPCONFIG_CONTEXT is set."""
+        app = make_app(APPCONFIG_CONTEXT=lambda: {"plan": "pro"})
+        with app.app_context():
+            assert not current_flags.is_enabled("beta")
+            assert dict(current_flags.context) == {}
+
     def test_no_app_context_says_what_to_do(self) -> None:
         """Without any context the error suggests an app context."""
         with pytest.raises(RuntimeError, match="app_context"):

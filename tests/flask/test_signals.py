@@ -108,6 +108,61 @@ class TestFileChange:
         assert flags["old"]["new"] is None
 
 
+class TestRaisingReceiver:
+    def test_other_receivers_still_run(self, app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+        """A receiver that raises is logged; later receivers and flag_changed still run."""
+        seen: list[str] = []
+
+        def broken(sender: Any, **kwargs: Any) -> None:
+            raise LookupError("receiver bug")
+
+        def config_receiver(sender: Any, **kwargs: Any) -> None:
+            seen.append("config")
+
+        def flag_receiver(sender: Any, **kwargs: Any) -> None:
+            seen.append(kwargs["name"])
+
+        config_changed.connect(broken, sender=app)
+        config_changed.connect(config_receiver, sender=app)
+        flag_changed.connect(broken, sender=app)
+        flag_changed.connect(flag_receiver, sender=app)
+        try:
+            start(app)
+        finally:
+            for signal, receiver in [
+                (config_changed, broken),
+                (config_changed, config_receiver),
+                (flag_changed, broken),
+                (flag_changed, flag_receiver),
+            ]:
+                signal.disconnect(receiver, sender=app)
+        assert (seen[0], sorted(seen[1:])) == ("config", ["banner", "beta", "old"])
+        raised = [r for r in caplog.records if r.exc_info and r.exc_info[0] is LookupError]
+        assert len(raised) == 4
+
+    def test_async_receiver_is_refused(
+        self, app: Flask, received: Received, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """An async receiver is skipped with an error naming it; the plain ones still run."""
+
+        async def coroutine_receiver(sender: Any, **kwargs: Any) -> None:
+            raise AssertionError("never awaited")
+
+        config_changed.connect(coroutine_receiver, sender=app)
+        try:
+            start(app)
+        finally:
+            config_changed.disconnect(coroutine_receiver, sender=app)
+        assert "coroutine_receiver" in caplog.text
+        assert received.calls[0][0] == "config"
+
+    def test_muted_signal_sends_nothing(self, app: Flask, received: Received) -> None:
+        """blinker's muted() silences the signals, as it does for send()."""
+        with config_changed.muted(), flag_changed.muted():
+            start(app)
+        assert received.calls == []
+
+
 class TestSeveralApps:
     def test_each_app_sends_as_itself(
         self, make_app: Callable[..., Flask], flags_file: Path

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,6 +40,56 @@ class TestOverrideFlagsFixture:
             assert current_flags.is_enabled("old")
             assert current_flags.is_enabled("banner")
 
-    def test_nothing_leaks_into_the_next_test(self, page: Flask) -> None:
-        """Without the fixture the document's value is back."""
-        assert page.test_client().get("/").data == b"off"
+
+#: A user's suite, set up as docs/flask.md says; both tests share one client, so a forced
+#: flag that outlived its test would show in the second.
+USER_CONFTEST = """
+import pytest
+from flask import Flask
+
+from appconfig_core import FlagClient, StaticSource
+from flask_appconfig import AppConfigFlags
+
+pytest_plugins = ["flask_appconfig.testing"]
+CLIENT = FlagClient(StaticSource({"beta": {"enabled": False}}))
+
+
+@pytest.fixture
+def app():
+    app = Flask("user_app")
+    AppConfigFlags(app, client=CLIENT)
+    return app
+"""
+USER_TESTS = """
+from flask_appconfig import current_flags
+
+
+def test_forced(app, override_flags):
+    override_flags({"beta": True})
+    with app.app_context():
+        assert current_flags.is_enabled("beta")
+
+
+def test_back_in_the_next_test(app):
+    with app.app_context():
+        assert not current_flags.is_enabled("beta")
+"""
+
+
+class TestAsAPlugin:
+    def test_enabled_by_pytest_plugins_and_undone_after_the_test(self, tmp_path: Path) -> None:
+        """Enabled with pytest_plugins, the fixture forces a flag for one test only."""
+        (tmp_path / "conftest.py").write_text(USER_CONFTEST)
+        (tmp_path / "test_user.py").write_text(USER_TESTS)
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:django"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "2 passed" in result.stdout
