@@ -32,6 +32,10 @@ POWERTOOLS: Final = "powertools"
 RAW: Final = "raw"
 FORMATS: Final = (AUTO, APPCONFIG, POWERTOOLS, RAW)
 
+_STORED_KEYS: Final = frozenset({"version", "flags", "values"})
+_FEATURE_KEYS: Final = frozenset({"default", "boolean_type", "rules"})
+
+
 def check_format(fmt: str) -> str:
     """Return ``fmt`` if it names a format; raise `ConfigurationError` otherwise."""
     if fmt not in FORMATS:
@@ -79,9 +83,27 @@ def compile_document(
     try:
         return _compile(document, fmt, version, clock)
     except DocumentError as exc:
-        exc.hint = _detected(document, fmt)
-        exc.args = (f"{exc}; {exc.hint}",)
+        if not _unmistakable(document, fmt):
+            exc.hint = _detected(document, fmt)
+            exc.args = (f"{exc}; {exc.hint}",)
         raise
+
+
+def _unmistakable(document: Any, fmt: str) -> bool:
+    """Whether every part of ``document`` has the shape of ``fmt`` (no hint is then needed)."""
+    if fmt == RAW or not isinstance(document, Mapping):
+        return True
+    if is_stored_form(document):
+        return document.get("version") == "1" and _STORED_KEYS.issuperset(document.keys())
+    if fmt == POWERTOOLS:
+        return all(
+            isinstance(entry, Mapping)
+            and "default" in entry
+            and _FEATURE_KEYS.issuperset(entry)
+            and (isinstance(entry["default"], bool) or entry.get("boolean_type") is False)
+            for entry in document.values()
+        )
+    return False  # a retrieval form fails only on entries that may well not be flags
 
 
 def _detected(document: Any, fmt: str) -> str:

@@ -39,7 +39,9 @@ class TestAgentSource:
         assert first.content.version
         assert (None, 2) == (agent.fetch().content, agent.fetch().next_poll)
 
-    def test_change_is_new_content(self, agent_server: Any, write_profile: Callable[..., Path]) -> None:
+    def test_change_is_new_content(
+        self, agent_server: Any, write_profile: Callable[..., Path]
+    ) -> None:
         """A changed document is new content with a new version."""
         agent = source(agent_server)
         first = agent.fetch().content
@@ -80,7 +82,11 @@ class TestAgentSource:
 
     @pytest.mark.parametrize(
         ("kwargs", "words"),
-        [({"url": "localhost:2772"}, "url"), ({"poll_interval": 0}, "poll_interval"), ({"timeout": 0}, "timeout")],
+        [
+            ({"url": "localhost:2772"}, "url"),
+            ({"poll_interval": 0}, "poll_interval"),
+            ({"timeout": 0}, "timeout"),
+        ],
     )
     def test_bad_arguments(self, kwargs: dict[str, Any], words: str) -> None:
         """Bad arguments raise at construction, naming the argument."""

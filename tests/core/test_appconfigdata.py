@@ -47,7 +47,9 @@ def _devserver(served_dir: Path, clock: FakeClock) -> Iterator[Any]:
 
 
 @pytest.fixture(name="source")
-def _source(devserver: Any, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path]) -> AppConfigDataSource:
+def _source(
+    devserver: Any, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path]
+) -> AppConfigDataSource:
     write_profile(DOC)
     return AppConfigDataSource(APP, ENV, PROFILE, client=make_boto_client(devserver.url))
 
@@ -75,12 +77,16 @@ class TestConstruction:
             "a.AppConfigDataSource('a','e','p');"
             "print(sorted(m for m in ('boto3','botocore','django','flask') if m in sys.modules))"
         )
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         assert "[]" == out.stdout.strip()
 
 
 class TestProtocol:
-    def test_first_fetch_starts_a_session_and_loads(self, source: AppConfigDataSource, devserver: Any) -> None:
+    def test_first_fetch_starts_a_session_and_loads(
+        self, source: AppConfigDataSource, devserver: Any
+    ) -> None:
         """The first fetch starts one session and returns the full configuration."""
         result = source.fetch()
         assert result.content is not None
@@ -90,7 +96,9 @@ class TestProtocol:
         assert 1 == result.next_poll, "the server's NextPollIntervalInSeconds is honoured"
         assert ["StartConfigurationSession", "GetLatestConfiguration"] == operations(devserver)
 
-    def test_unchanged_is_an_empty_body_and_the_token_rolls(self, source: AppConfigDataSource, devserver: Any, clock: FakeClock) -> None:
+    def test_unchanged_is_an_empty_body_and_the_token_rolls(
+        self, source: AppConfigDataSource, devserver: Any, clock: FakeClock
+    ) -> None:
         """An empty body is "unchanged", and every call uses the token from the previous answer."""
         source.fetch()
         clock.now += 1
@@ -101,7 +109,13 @@ class TestProtocol:
         assert 3 == len(set(tokens)), "no token is used twice"
         assert 1 == operations(devserver).count("StartConfigurationSession")
 
-    def test_change_is_picked_up(self, source: AppConfigDataSource, devserver: Any, write_profile: Callable[..., Path], clock: FakeClock) -> None:
+    def test_change_is_picked_up(
+        self,
+        source: AppConfigDataSource,
+        devserver: Any,
+        write_profile: Callable[..., Path],
+        clock: FakeClock,
+    ) -> None:
         """An edited file comes back on the next poll with a new version label."""
         first = source.fetch().content
         write_profile({"beta": {"enabled": False}})
@@ -111,7 +125,9 @@ class TestProtocol:
         assert b'"enabled": false' in second.data.replace(b'"enabled":false', b'"enabled": false')
         assert first.version != second.version
 
-    def test_too_early_waits_one_interval_and_keeps_the_token(self, source: AppConfigDataSource, devserver: Any, clock: FakeClock) -> None:
+    def test_too_early_waits_one_interval_and_keeps_the_token(
+        self, source: AppConfigDataSource, devserver: Any, clock: FakeClock
+    ) -> None:
         """A "too early" 400 becomes a wait of one poll interval, with no new session."""
         source.fetch()
         with pytest.raises(FetchError, match="too early") as info:
@@ -121,7 +137,9 @@ class TestProtocol:
         assert source.fetch().content is None, "the kept token still works"
         assert 1 == operations(devserver).count("StartConfigurationSession")
 
-    def test_expired_token_starts_a_new_session(self, source: AppConfigDataSource, devserver: Any, clock: FakeClock) -> None:
+    def test_expired_token_starts_a_new_session(
+        self, source: AppConfigDataSource, devserver: Any, clock: FakeClock
+    ) -> None:
         """An expired token starts a new session at once, which returns the full configuration."""
         source.fetch()
         clock.now += 25 * 3600
@@ -129,7 +147,9 @@ class TestProtocol:
         assert result.content is not None
         assert 2 == operations(devserver).count("StartConfigurationSession")
 
-    def test_used_token_starts_a_new_session(self, source: AppConfigDataSource, devserver: Any, clock: FakeClock) -> None:
+    def test_used_token_starts_a_new_session(
+        self, source: AppConfigDataSource, devserver: Any, clock: FakeClock
+    ) -> None:
         """A token the service calls corrupted (one already used, its answer lost to a timeout) starts a new session at once."""
         source.fetch()
         used = next(r.token for r in devserver.requests if r.operation == "GetLatestConfiguration")
@@ -162,32 +182,55 @@ class TestProtocol:
         source = AppConfigDataSource(APP, ENV, PROFILE, client=Client())  # type: ignore[arg-type]
         assert [30, 90, 45] == [source.fetch().next_poll for _ in range(3)]
 
-    def test_token_held_for_23_hours_is_not_used(self, devserver: Any, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path], clock: FakeClock) -> None:
+    def test_token_held_for_23_hours_is_not_used(
+        self,
+        devserver: Any,
+        make_boto_client: Callable[[str], Any],
+        write_profile: Callable[..., Path],
+        clock: FakeClock,
+    ) -> None:
         """A token kept 23 h (a long outage) is replaced by a new session before it can expire."""
         write_profile(DOC)
-        source = AppConfigDataSource(APP, ENV, PROFILE, client=make_boto_client(devserver.url), clock=clock)
+        source = AppConfigDataSource(
+            APP, ENV, PROFILE, client=make_boto_client(devserver.url), clock=clock
+        )
         source.fetch()
         clock.now += 23 * 3600
         assert source.fetch().content is not None
         assert ["StartConfigurationSession", "GetLatestConfiguration"] * 2 == operations(devserver)
 
-    def test_steady_polling_keeps_one_session_for_days(self, devserver: Any, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path], clock: FakeClock) -> None:
+    def test_steady_polling_keeps_one_session_for_days(
+        self,
+        devserver: Any,
+        make_boto_client: Callable[[str], Any],
+        write_profile: Callable[..., Path],
+        clock: FakeClock,
+    ) -> None:
         """Polling hourly for 30 hours uses one session: no full re-download is paid for."""
         write_profile(DOC)
-        source = AppConfigDataSource(APP, ENV, PROFILE, client=make_boto_client(devserver.url), clock=clock)
+        source = AppConfigDataSource(
+            APP, ENV, PROFILE, client=make_boto_client(devserver.url), clock=clock
+        )
         source.fetch()
         for _ in range(30):
             clock.now += 3600
             assert source.fetch().content is None
         assert 1 == operations(devserver).count("StartConfigurationSession")
 
-    def test_requested_interval_is_sent_and_honoured(self, served_dir: Path, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path]) -> None:
+    def test_requested_interval_is_sent_and_honoured(
+        self,
+        served_dir: Path,
+        make_boto_client: Callable[[str], Any],
+        write_profile: Callable[..., Path],
+    ) -> None:
         """min_poll_interval goes to the session, and the interval the server returns is used."""
         from appconfig_core.devserver import DevServer
 
         write_profile(DOC)
         with DevServer(served_dir, port=0) as server:
-            source = AppConfigDataSource(APP, ENV, PROFILE, min_poll_interval=30, client=make_boto_client(server.url))
+            source = AppConfigDataSource(
+                APP, ENV, PROFILE, min_poll_interval=30, client=make_boto_client(server.url)
+            )
             assert 30 == source.fetch().next_poll
 
 
@@ -200,7 +243,17 @@ class TestErrors:
             (APP, ENV, "nope", "ConfigurationProfile", "configuration profile 'nope'"),
         ],
     )
-    def test_not_found_names_what_is_missing(self, devserver: Any, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path], app: str, env: str, profile: str, kind: str, words: str) -> None:
+    def test_not_found_names_what_is_missing(
+        self,
+        devserver: Any,
+        make_boto_client: Callable[[str], Any],
+        write_profile: Callable[..., Path],
+        app: str,
+        env: str,
+        profile: str,
+        kind: str,
+        words: str,
+    ) -> None:
         """A missing application, environment or profile is named, and retried slowly."""
         write_profile(DOC)
         source = AppConfigDataSource(app, env, profile, client=make_boto_client(devserver.url))
@@ -210,8 +263,13 @@ class TestErrors:
         assert words in str(info.value)
         assert info.value.retry_after is not None and info.value.retry_after >= 60
 
-    @pytest.mark.parametrize(("kind", "code"), [("error500", "InternalServerException"), ("throttle", "ThrottlingException")])
-    def test_server_errors_back_off(self, source: AppConfigDataSource, devserver: Any, kind: str, code: str) -> None:
+    @pytest.mark.parametrize(
+        ("kind", "code"),
+        [("error500", "InternalServerException"), ("throttle", "ThrottlingException")],
+    )
+    def test_server_errors_back_off(
+        self, source: AppConfigDataSource, devserver: Any, kind: str, code: str
+    ) -> None:
         """5xx and throttling are FetchErrors left to the poller's backoff (no retry_after)."""
         devserver.inject(kind, operation="StartConfigurationSession")
         with pytest.raises(FetchError, match=code) as info:
@@ -219,7 +277,9 @@ class TestErrors:
         assert info.value.retry_after is None
         assert source.fetch().content is not None, "the next call recovers"
 
-    def test_connection_drop_is_a_fetch_error(self, source: AppConfigDataSource, devserver: Any) -> None:
+    def test_connection_drop_is_a_fetch_error(
+        self, source: AppConfigDataSource, devserver: Any
+    ) -> None:
         """A dropped connection is a FetchError, not a crash."""
         devserver.inject("drop", operation="GetLatestConfiguration")
         with pytest.raises(FetchError):
@@ -227,7 +287,9 @@ class TestErrors:
 
 
 @pytest.fixture(name="live_source")
-def _live_source(served_dir: Path, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path]) -> Iterator[AppConfigDataSource]:
+def _live_source(
+    served_dir: Path, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path]
+) -> Iterator[AppConfigDataSource]:
     from appconfig_core.devserver import DevServer
 
     write_profile(DOC)
@@ -236,7 +298,9 @@ def _live_source(served_dir: Path, make_boto_client: Callable[[str], Any], write
 
 
 class TestWithClient:
-    def test_client_follows_the_server(self, live_source: AppConfigDataSource, write_profile: Callable[..., Path]) -> None:
+    def test_client_follows_the_server(
+        self, live_source: AppConfigDataSource, write_profile: Callable[..., Path]
+    ) -> None:
         """A started client sees a file edited in the served directory within a poll or two."""
         changed = threading.Event()
         client = FlagClient(live_source)
@@ -248,10 +312,14 @@ class TestWithClient:
         assert client.is_enabled("beta") is False
         client.close()
 
-    def test_outage_at_start_serves_the_cache_then_recovers(self, source: AppConfigDataSource, devserver: Any, tmp_path: Path) -> None:
+    def test_outage_at_start_serves_the_cache_then_recovers(
+        self, source: AppConfigDataSource, devserver: Any, tmp_path: Path
+    ) -> None:
         """With the server failing at start, the cache is served first; then the network takes over."""
         cache_path = tmp_path / "flags.cache"
-        DiskCache(cache_path, source.description).write(content({"beta": {"enabled": False}}, "old"))
+        DiskCache(cache_path, source.description).write(
+            content({"beta": {"enabled": False}}, "old")
+        )
         devserver.inject("error500", count=1, operation="StartConfigurationSession")
         recovered = threading.Event()
         seen: list[tuple[str | None, bool]] = []
@@ -271,13 +339,17 @@ class TestWithClient:
 
     def test_unreachable_endpoint_is_bounded(self, make_boto_client: Callable[[str], Any]) -> None:
         """A closed port fails fast: start() returns False with defaults, well within its timeout."""
-        source = AppConfigDataSource(APP, ENV, PROFILE, client=make_boto_client("http://127.0.0.1:9"))
+        source = AppConfigDataSource(
+            APP, ENV, PROFILE, client=make_boto_client("http://127.0.0.1:9")
+        )
         client = FlagClient(source, defaults={"beta": True}, start_timeout=3)
         assert client.start() is False
         assert (True, "defaults") == (client.is_enabled("beta"), client.status.origin)
-        assert "cannot" in (client.status.last_error or "").lower() or "connect" in (client.status.last_error or "").lower()
+        assert (
+            "cannot" in (client.status.last_error or "").lower()
+            or "connect" in (client.status.last_error or "").lower()
+        )
         client.close()
-
 
 
 class TestClientCreation:

@@ -34,7 +34,9 @@ class TestDiskCache:
         """No file means no cached content, and no error."""
         assert cache.read() is None
 
-    def test_other_source_is_ignored(self, cache: DiskCache, caplog: pytest.LogCaptureFixture) -> None:
+    def test_other_source_is_ignored(
+        self, cache: DiskCache, caplog: pytest.LogCaptureFixture
+    ) -> None:
         """A cache written for another profile is never served, and a warning says so."""
         cache.write(CONTENT)
         other = DiskCache(cache.path, "AppConfig shop/prod/other")
@@ -67,7 +69,9 @@ class TestDiskCache:
         cache.path.write_text(json.dumps(record))
         assert cache.read() is None
 
-    def test_unreadable_path_is_ignored(self, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    def test_unreadable_path_is_ignored(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
         """A path that cannot be read (here a directory) is ignored with a warning."""
         (tmp_path / "dir.cache").mkdir()
         with caplog.at_level(logging.WARNING, "appconfig_core"):
@@ -89,7 +93,9 @@ class TestDiskCache:
         assert CONTENT == cache.read()
         assert [cache.path.name] == os.listdir(cache.path.parent)
 
-    def test_logs_never_hold_content(self, cache: DiskCache, caplog: pytest.LogCaptureFixture) -> None:
+    def test_logs_never_hold_content(
+        self, cache: DiskCache, caplog: pytest.LogCaptureFixture
+    ) -> None:
         """Warnings about a bad cache file never quote the configuration."""
         cache.path.parent.mkdir(parents=True)
         cache.path.write_text('{"format": 1, "source": "x", "data": "c2VjcmV0LXRva2Vu"}')

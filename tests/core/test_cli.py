@@ -98,7 +98,7 @@ class TestValidate:
             f'{path}: a.default: must be true or false (set "boolean_type": false for a'
             " non-boolean feature)",
             f'{path}: b.rules["r"].conditions: must be a non-empty list of conditions',
-            f'{path}: format auto read this document as the Powertools schema, because an entry'
+            f"{path}: format auto read this document as the Powertools schema, because an entry"
             ' holds "default"; if it is free-form configuration, set format="raw"',
             f"{path}: invalid (2 problems)",
         ] == capsys.readouterr().out.splitlines()

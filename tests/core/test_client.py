@@ -104,11 +104,17 @@ class TestLifecycle:
         """When the source fails at start, the disk cache is served with origin "cache"."""
         cache_path = tmp_path / "flags.cache"
         DiskCache(cache_path, "scripted source").write(content(DOC, "41"))
-        client = FlagClient(ScriptedSource(FetchError("down")), cache_path=cache_path, start_timeout=5)
+        client = FlagClient(
+            ScriptedSource(FetchError("down")), cache_path=cache_path, start_timeout=5
+        )
         began = time.monotonic()
         assert client.start()
         assert time.monotonic() - began < 2, "a quick failure does not wait for start_timeout"
-        assert ("cache", "41", True) == (client.status.origin, client.status.version, client.is_enabled("beta"))
+        assert ("cache", "41", True) == (
+            client.status.origin,
+            client.status.version,
+            client.is_enabled("beta"),
+        )
         client.close()
 
     def test_network_replaces_the_cache_when_it_returns(self, tmp_path: Path) -> None:
@@ -139,7 +145,11 @@ class TestLifecycle:
                 release.wait(5)
                 return super().fetch()
 
-        client = FlagClient(SlowSource(result({"beta": {"enabled": False}}, "new")), cache_path=cache_path, start_timeout=0.05)
+        client = FlagClient(
+            SlowSource(result({"beta": {"enabled": False}}, "new")),
+            cache_path=cache_path,
+            start_timeout=0.05,
+        )
         client.on_change(lambda event: loaded.set())
         cache = client._cache
         assert cache is not None
@@ -153,7 +163,11 @@ class TestLifecycle:
 
         cache.read = read_while_the_network_lands  # type: ignore[method-assign]
         client.start()
-        assert ("network", "new", False) == (client.status.origin, client.status.version, client.is_enabled("beta"))
+        assert ("network", "new", False) == (
+            client.status.origin,
+            client.status.version,
+            client.is_enabled("beta"),
+        )
         client.close()
 
     def test_closed_client_cannot_restart(self) -> None:
@@ -171,14 +185,18 @@ class TestListenersAndOverrides:
         events: list[ChangeEvent] = []
         second = threading.Event()
         client = FlagClient(source)
-        unsubscribe = client.on_change(lambda e: (events.append(e), second.set() if len(events) == 2 else None))
+        unsubscribe = client.on_change(
+            lambda e: (events.append(e), second.set() if len(events) == 2 else None)
+        )
         client.start()
         source.update({**DOC, "off": {"enabled": True}})
         assert second.wait(5)
         unsubscribe()
         assert [frozenset({"beta", "off"}), frozenset({"off"})] == [e.changed for e in events]
         assert [("off", False, True)] == [
-            (name, old.enabled, new.enabled) for name, old, new in events[1].flag_changes() if old and new
+            (name, old.enabled, new.enabled)
+            for name, old, new in events[1].flag_changes()
+            if old and new
         ]
         client.close()
 
@@ -239,7 +257,9 @@ class TestFork:
         client.close()
 
     @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-    def test_fork_without_the_hook_is_caught_by_the_pid_check(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_fork_without_the_hook_is_caught_by_the_pid_check(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """A fork no at-fork hook saw (a C-level fork, as in uWSGI) is noticed on first read: own session, later edits seen."""
         path = tmp_path / "flags.json"
         path.write_text(json.dumps({"beta": {"enabled": False}}))
@@ -260,7 +280,11 @@ class TestFork:
                 served_before = client.is_enabled("beta") is False
                 reset_once = source.resets == 1
                 os.write(ready_w, b"r")
-                code = 0 if served_before and reset_once and seen.wait(10) and client.is_enabled("beta") else 3
+                code = (
+                    0
+                    if served_before and reset_once and seen.wait(10) and client.is_enabled("beta")
+                    else 3
+                )
                 os.write(done_w, b"%d" % code)
             finally:
                 os._exit(code)

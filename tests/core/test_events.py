@@ -20,7 +20,9 @@ class TestListeners:
         listeners.emit(2)
         assert ["a1", "b1", "a2"] == seen
 
-    def test_raising_callback_is_logged_and_others_run(self, caplog: pytest.LogCaptureFixture) -> None:
+    def test_raising_callback_is_logged_and_others_run(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
         """A callback that raises is logged with its kind and does not stop the rest."""
         seen: list[int] = []
         listeners: Listeners[int] = Listeners("on_error")

@@ -116,7 +116,11 @@ class TestThroughFlagClient:
     def test_retrieval_form(self, fmt: str) -> None:
         """The retrieval form answers STATIC with its attributes."""
         answer = self.read({"a": {"enabled": True, "n": 1}}, "a", {}, format=fmt)
-        assert (answer.enabled, answer.reason, dict(answer.attributes)) == (True, "STATIC", {"n": 1})
+        assert (answer.enabled, answer.reason, dict(answer.attributes)) == (
+            True,
+            "STATIC",
+            {"n": 1},
+        )
 
     @pytest.mark.parametrize("fmt", ["auto", "appconfig"])
     def test_stored_form_with_variants(self, fmt: str) -> None:

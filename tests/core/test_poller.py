@@ -26,7 +26,11 @@ class Harness:
         changes.add(self.changes.append)
         errors.add(self.errors.append)
         self.poller = Poller(
-            source, self.store, cache=cache, changes=changes, errors=errors,
+            source,
+            self.store,
+            cache=cache,
+            changes=changes,
+            errors=errors,
             backoff=Backoff(base=1.0, rand=lambda: 1.0),
         )
 
@@ -50,8 +54,11 @@ class TestPollOnce:
     def test_errors_back_off_and_success_resets(self) -> None:
         """Fetch errors wait 1, 2, 4 s (jitter at its top), and a success resets the backoff."""
         source = ScriptedSource(
-            FetchError("down"), FetchError("down"), FetchError("down"),
-            result({"a": {"enabled": True}}, poll=30), FetchError("down"),
+            FetchError("down"),
+            FetchError("down"),
+            FetchError("down"),
+            result({"a": {"enabled": True}}, poll=30),
+            FetchError("down"),
         )
         harness = Harness(source)
         delays = [harness.poller.poll_once() for _ in range(5)]
@@ -83,7 +90,9 @@ class TestPollOnce:
 
     def test_same_error_is_logged_once(self, caplog: pytest.LogCaptureFixture) -> None:
         """The same error repeated is logged once, a different one again."""
-        harness = Harness(ScriptedSource(FetchError("down"), FetchError("down"), FetchError("other")))
+        harness = Harness(
+            ScriptedSource(FetchError("down"), FetchError("down"), FetchError("other"))
+        )
         with caplog.at_level(logging.WARNING, "appconfig_core"):
             for _ in range(3):
                 harness.poller.poll_once()
@@ -107,7 +116,8 @@ class TestPollOnce:
         """Content that loaded is written to the disk cache; rejected content is not."""
         cache = DiskCache(tmp_path / "c", "scripted source")
         harness = Harness(
-            ScriptedSource(result({"a": {"enabled": True}}), result({"a": {"enabled": 1}}, "2")), cache
+            ScriptedSource(result({"a": {"enabled": True}}), result({"a": {"enabled": 1}}, "2")),
+            cache,
         )
         harness.poller.poll_once()
         harness.poller.poll_once()
@@ -159,7 +169,9 @@ class TestRejectedContent:
     def test_unchanged_after_a_rejection_keeps_the_error(self) -> None:
         """After a rejected document, "unchanged" answers do not make the status look healthy."""
         source = ScriptedSource(
-            result({"a": {"enabled": True}}), result({"a": {"enabled": "x"}}, "2"), FetchResult(None, 30)
+            result({"a": {"enabled": True}}),
+            result({"a": {"enabled": "x"}}, "2"),
+            FetchResult(None, 30),
         )
         harness = Harness(source)
         for _ in range(3):
@@ -171,7 +183,9 @@ class TestRejectedContent:
     def test_a_good_document_clears_the_rejection(self) -> None:
         """The next valid document clears the error."""
         source = ScriptedSource(
-            result({"a": {"enabled": "x"}}, "1"), result({"a": {"enabled": False}}, "2"), FetchResult(None, 30)
+            result({"a": {"enabled": "x"}}, "1"),
+            result({"a": {"enabled": False}}, "2"),
+            FetchResult(None, 30),
         )
         harness = Harness(source)
         for _ in range(3):
@@ -182,7 +196,9 @@ class TestRejectedContent:
 class TestRobustness:
     def test_backoff_cap_is_the_poll_interval_when_longer(self) -> None:
         """After a source asked for 300 s between polls, error retries grow up to 300 s, not 60."""
-        source = ScriptedSource(result({"a": {"enabled": True}}, poll=300), *[FetchError("down")] * 12)
+        source = ScriptedSource(
+            result({"a": {"enabled": True}}, poll=300), *[FetchError("down")] * 12
+        )
         harness = Harness(source)
         delays = [harness.poller.poll_once() for _ in range(13)]
         assert 300 == max(delays[1:])

@@ -10,12 +10,17 @@ from appconfig_core._rules import compile_rule
 
 
 class TestBacktrackingRisk:
-    @pytest.mark.parametrize("pattern", ["(a+)+$", "(a*b?)*", r"(\w+\s?)+$", "(x+x+)+y", "((a|b)+)*", "(?:a+)*"])
+    @pytest.mark.parametrize(
+        "pattern", ["(a+)+$", "(a*b?)*", r"(\w+\s?)+$", "(x+x+)+y", "((a|b)+)*", "(?:a+)*"]
+    )
     def test_nested_unbounded_repetition_is_refused(self, pattern: str) -> None:
         """Patterns nesting an unbounded repetition inside another are reported."""
         assert backtracking_risk(pattern) is not None
 
-    @pytest.mark.parametrize("pattern", ["h.*y", r"^[a-z]+@example\.com$", "(ab)+", "(a|b)*c", r"(?:\d{3}-)+", "^(QA|beta)$"])
+    @pytest.mark.parametrize(
+        "pattern",
+        ["h.*y", r"^[a-z]+@example\.com$", "(ab)+", "(a|b)*c", r"(?:\d{3}-)+", "^(QA|beta)$"],
+    )
     def test_ordinary_patterns_pass(self, pattern: str) -> None:
         """Ordinary patterns, including fixed counts inside a repetition, are accepted."""
         assert backtracking_risk(pattern) is None
@@ -40,12 +45,16 @@ class TestAlternatives:
 
 
 class TestVariableLengthRepeats:
-    @pytest.mark.parametrize("pattern", ["^(a?){25}a{25}$", "(a{0,2}){11}", "((a?){2})+", "(?:x?y){0,40}"])
+    @pytest.mark.parametrize(
+        "pattern", ["^(a?){25}a{25}$", "(a{0,2}){11}", "((a?){2})+", "(?:x?y){0,40}"]
+    )
     def test_variable_part_repeated_many_times_is_refused(self, pattern: str) -> None:
         """A part of variable length repeated more than ten times in all is reported."""
         assert "variable length" in str(backtracking_risk(pattern))
 
-    @pytest.mark.parametrize("pattern", [r"^\d{1,3}(\.\d{1,3}){3}$", "(a?){10}", "a{0,25}", r"(\d{3}-){20}"])
+    @pytest.mark.parametrize(
+        "pattern", [r"^\d{1,3}(\.\d{1,3}){3}$", "(a?){10}", "a{0,25}", r"(\d{3}-){20}"]
+    )
     def test_few_repeats_or_fixed_parts_pass(self, pattern: str) -> None:
         """Variable parts repeated up to ten times, and fixed-length parts, are accepted."""
         assert backtracking_risk(pattern) is None
@@ -59,10 +68,17 @@ class TestConstraintPatterns:
 
         document = {
             "version": "1",
-            "flags": {"f": {"name": "F", "attributes": {"a": {"constraints": {"type": "string", "pattern": "(a+)+$"}}}}},
+            "flags": {
+                "f": {
+                    "name": "F",
+                    "attributes": {"a": {"constraints": {"type": "string", "pattern": "(a+)+$"}}},
+                }
+            },
             "values": {"f": {"enabled": True, "a": "aaa"}},
         }
-        with pytest.raises(DocumentError, match=r"flags\.f\.attributes\.a\.constraints\.pattern: is refused"):
+        with pytest.raises(
+            DocumentError, match=r"flags\.f\.attributes\.a\.constraints\.pattern: is refused"
+        ):
             compile_stored(document)
 
 

@@ -120,6 +120,12 @@ class TestChangedFlags:
     def test_only_redefined_added_and_removed(self) -> None:
         """Only flags whose definition differs, or that appeared or vanished, are changed."""
         old = make()
-        new = make({"beta": {"enabled": True, "color": "blue"}, "off": {"enabled": False}, "n": {"enabled": True}})
+        new = make(
+            {
+                "beta": {"enabled": True, "color": "blue"},
+                "off": {"enabled": False},
+                "n": {"enabled": True},
+            }
+        )
         assert frozenset({"beta", "n"}) == new.changed_flags(old)
         assert frozenset({"beta", "n"}) == old.changed_flags(new)

@@ -19,7 +19,10 @@ class TestStaticSource:
 
     def test_bytes_and_text(self) -> None:
         """Bytes keep their content type; text is text/plain."""
-        assert "application/x-yaml" == StaticSource(b"a: 1", content_type="application/x-yaml").fetch().content.content_type  # type: ignore[union-attr]
+        assert (
+            "application/x-yaml"
+            == StaticSource(b"a: 1", content_type="application/x-yaml").fetch().content.content_type
+        )  # type: ignore[union-attr]
         assert "text/plain" == StaticSource("hello").fetch().content.content_type  # type: ignore[union-attr]
 
     def test_reset_delivers_again(self) -> None:

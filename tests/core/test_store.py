@@ -27,10 +27,16 @@ class TestStore:
         event = store.load(content({"a": {"enabled": True}}, "1"), "network")
         assert event is not None
         assert (None, frozenset({"a"})) == (event.old, event.changed)
-        event = store.load(content({"a": {"enabled": False}, "b": {"enabled": True}}, "2"), "network")
+        event = store.load(
+            content({"a": {"enabled": False}, "b": {"enabled": True}}, "2"), "network"
+        )
         assert event is not None and event.old is not None
         assert frozenset({"a", "b"}) == event.changed
-        assert ("2", "network", True) == (store.status().version, store.status().origin, store.status().ready)
+        assert ("2", "network", True) == (
+            store.status().version,
+            store.status().origin,
+            store.status().ready,
+        )
 
     def test_same_content_is_no_change(self, store: Store) -> None:
         """The same bytes and version again produce no event."""
@@ -50,7 +56,10 @@ class TestStore:
         """Failures count up with the last error, and a success clears both."""
         store.record_failure(RuntimeError("boom"))
         store.record_failure(RuntimeError("bang"))
-        assert (2, "RuntimeError: bang") == (store.status().consecutive_failures, store.status().last_error)
+        assert (2, "RuntimeError: bang") == (
+            store.status().consecutive_failures,
+            store.status().last_error,
+        )
         store.record_unchanged()
         assert (0, None) == (store.status().consecutive_failures, store.status().last_error)
 
@@ -69,7 +78,8 @@ class TestStore:
         """Threads reading while the store swaps 200 times never see a half-applied document."""
         names = [f"f{i}" for i in range(50)]
         docs = [
-            content({n: {"enabled": on} for n in names}, str(i)) for i, on in enumerate([True, False] * 100)
+            content({n: {"enabled": on} for n in names}, str(i))
+            for i, on in enumerate([True, False] * 100)
         ]
         stop = threading.Event()
         torn: list[int] = []
@@ -102,11 +112,19 @@ class TestCacheLoad:
         store.load(content({"a": {"enabled": True}}, "2"), "network")
         assert store.load(content({"a": {"enabled": False}}, "1"), "cache", if_empty=True) is None
         assert store.load(content({"a": {"enabled": True}}, "2"), "cache", if_empty=True) is None
-        assert ("2", "network", True) == (store.status().version, store.status().origin, store.current.is_enabled("a"))
+        assert ("2", "network", True) == (
+            store.status().version,
+            store.status().origin,
+            store.current.is_enabled("a"),
+        )
 
     def test_cache_load_keeps_the_source_error_visible(self, store: Store) -> None:
         """Serving the cache after a failed fetch leaves the failure in the status."""
         store.record_failure(RuntimeError("down"))
         store.load(content({"a": {"enabled": True}}), "cache", if_empty=True)
         status = store.status()
-        assert ("cache", 1, "RuntimeError: down") == (status.origin, status.consecutive_failures, status.last_error)
+        assert ("cache", 1, "RuntimeError: down") == (
+            status.origin,
+            status.consecutive_failures,
+            status.last_error,
+        )

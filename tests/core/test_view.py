@@ -13,8 +13,12 @@ DOC = {"beta": {"enabled": True, "color": "red"}, "off": {"enabled": False}}
 
 def snapshot(document: dict = DOC, version: str = "1") -> Snapshot:  # type: ignore[type-arg]
     return Snapshot(
-        document=document, flags=compile_retrieval(document, version=version), defaults={},
-        version=version, content_type="application/json", loaded_at=datetime.now(timezone.utc),
+        document=document,
+        flags=compile_retrieval(document, version=version),
+        defaults={},
+        version=version,
+        content_type="application/json",
+        loaded_at=datetime.now(timezone.utc),
     )
 
 
@@ -23,7 +27,11 @@ class TestFlagsView:
         """A view answers is_enabled, [], value, variant and `in` from its snapshot."""
         view = FlagsView(snapshot())
         assert (True, False, True) == (view.is_enabled("beta"), view["off"], "beta" in view)
-        assert ("red", True, None) == (view.value("beta", "color"), view.value("beta"), view.variant("beta"))
+        assert ("red", True, None) == (
+            view.value("beta", "color"),
+            view.value("beta"),
+            view.variant("beta"),
+        )
         assert "nope" not in view
 
     def test_missing_flag_uses_default(self) -> None:
@@ -62,8 +70,11 @@ class TestFlagsView:
         assert [1] == calls
         assert {"user": "a"} == dict(view.context)
 
-    def test_context_function_that_raises_gives_empty_context(self, caplog: pytest.LogCaptureFixture) -> None:
+    def test_context_function_that_raises_gives_empty_context(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
         """A failing context function is logged and replaced by an empty context."""
+
         def broken() -> dict:  # type: ignore[type-arg]
             raise RuntimeError("db down")
 

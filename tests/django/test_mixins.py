@@ -29,9 +29,7 @@ class TestFlagRequiredMixin:
     def test_async_view(self, flags_file: FlagsFile) -> None:
         """An async class-based view is checked without blocking the event loop."""
         client = AsyncClient()
-        assert (
-            async_get(client, "/class/async-checkout/").content == b"async class checkout"
-        )
+        assert async_get(client, "/class/async-checkout/").content == b"async class checkout"
         flags_file.set_value("new_checkout", enabled=False)
         assert async_get(client, "/class/async-checkout/").status_code == 404
 
