@@ -6,6 +6,7 @@ import atexit
 import logging
 import os
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,7 +27,12 @@ from .errors import ConfigurationError, DocumentError
 log = logging.getLogger("appconfig_core")
 
 _CLIENTS: weakref.WeakSet[FlagClient] = weakref.WeakSet()
-_getpid = os.getpid  # bound once: every read checks it
+_getpid = os.getpid
+_monotonic = time.monotonic
+#: How often direct reads (`is_enabled`, `evaluate`) look at the process id. getpid() is a
+#: system call costing more than a plain flag check, so they look at the clock instead and
+#: ask for the pid at most this often; `snapshot()` asks every time.
+PID_CHECK_INTERVAL = 0.05
 
 
 class FlagClient:
@@ -70,6 +76,7 @@ class FlagClient:
         self._closed = False
         self._forked = False
         self._pid = os.getpid()
+        self._pid_seen_until = 0.0
         self._fork_claims: dict[int, int] = {}
         self._overrides: dict[str, CompiledFlag] = {}
         _CLIENTS.add(self)
@@ -179,6 +186,11 @@ class FlagClient:
             return True
         return False
 
+    def _moved(self) -> bool:
+        """Whether this process is not the one the client was made in (checked now)."""
+        self._pid_seen_until = _monotonic() + PID_CHECK_INTERVAL
+        return self._pid != _getpid()
+
     def _restart_after_fork(self) -> None:
         if not self._check_pid():
             return
@@ -200,13 +212,13 @@ class FlagClient:
         self, name: str, context: Mapping[str, Any] | None = None, default: bool = False
     ) -> bool:
         """Whether flag ``name`` is on for ``context``; ``default`` when it cannot say."""
-        if self._forked or self._pid != _getpid():
+        if self._forked or (_monotonic() >= self._pid_seen_until and self._moved()):
             self._restart_after_fork()
         return self._store.current.is_enabled(name, context, default)
 
     def evaluate(self, name: str, context: Mapping[str, Any] | None = None) -> Evaluation:
         """The full evaluation of flag ``name`` for ``context``; never raises."""
-        if self._forked or self._pid != _getpid():
+        if self._forked or (_monotonic() >= self._pid_seen_until and self._moved()):
             self._restart_after_fork()
         return self._store.current.evaluate(name, context)
 
