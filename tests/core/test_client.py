@@ -5,6 +5,7 @@ import os
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -222,78 +223,55 @@ class TestListenersAndOverrides:
             assert (True, False) == (client.is_enabled("beta"), client.is_enabled("new"))
 
 
+def assert_child_follows_a_flip(client: FlagClient, source: CountingFileSource, path: Path) -> None:
+    """Fork; the child must serve the parent's snapshot with a fresh session, then see a flip made after the fork."""
+    ready_r, ready_w = os.pipe()
+    done_r, done_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 1
+        try:
+            os.close(ready_r)
+            os.close(done_r)
+            seen = threading.Event()
+            client.on_change(lambda e: seen.set() if e.new.is_enabled("beta") else None)
+            served_before = client.is_enabled("beta") is False and source.resets == 1
+            os.write(ready_w, b"r")
+            code = 0 if served_before and seen.wait(10) and client.is_enabled("beta") else 3
+            os.write(done_w, b"%d" % code)
+        finally:
+            os._exit(code)
+    os.close(ready_w)
+    os.close(done_w)
+    assert b"r" == os.read(ready_r, 1)
+    path.write_text(json.dumps({"beta": {"enabled": True}}))
+    _, status = os.waitpid(pid, 0)
+    assert b"0" == os.read(done_r, 1)
+    assert 0 == os.waitstatus_to_exitcode(status)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 class TestFork:
-    @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-    def test_child_sees_a_change_made_after_the_fork(self, tmp_path: Path) -> None:
-        """A client started before fork() drops its session in the child, polls on its own and sees later edits."""
+    @pytest.fixture(name="forkable")
+    def _forkable(self, tmp_path: Path) -> Iterator[tuple[FlagClient, CountingFileSource, Path]]:
         path = tmp_path / "flags.json"
         path.write_text(json.dumps({"beta": {"enabled": False}}))
         source = CountingFileSource(path, poll_interval=0.02)
         client = FlagClient(source)
         client.start()
-        ready_r, ready_w = os.pipe()
-        done_r, done_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            code = 1
-            try:
-                os.close(ready_r)
-                os.close(done_r)
-                seen = threading.Event()
-                client.on_change(lambda e: seen.set() if e.new.is_enabled("beta") else None)
-                served_before = client.is_enabled("beta") is False and source.resets == 1
-                os.write(ready_w, b"r")
-                code = 0 if served_before and seen.wait(10) and client.is_enabled("beta") else 3
-                os.write(done_w, b"%d" % code)
-            finally:
-                os._exit(code)
-        os.close(ready_w)
-        os.close(done_w)
-        assert b"r" == os.read(ready_r, 1)
-        path.write_text(json.dumps({"beta": {"enabled": True}}))
-        _, status = os.waitpid(pid, 0)
-        assert b"0" == os.read(done_r, 1)
-        assert 0 == os.waitstatus_to_exitcode(status)
+        yield client, source, path
         client.close()
 
-    @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-    def test_fork_without_the_hook_is_caught_by_the_pid_check(
-        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    def test_child_sees_a_change_made_after_the_fork(
+        self, forkable: tuple[FlagClient, CountingFileSource, Path]
     ) -> None:
-        """A fork no at-fork hook saw (a C-level fork, as in uWSGI) is noticed on first read: own session, later edits seen."""
-        path = tmp_path / "flags.json"
-        path.write_text(json.dumps({"beta": {"enabled": False}}))
-        source = CountingFileSource(path, poll_interval=0.02)
-        client = FlagClient(source)
-        client.start()
+        """A client started before fork() drops its session in the child, polls on its own and sees later edits."""
+        assert_child_follows_a_flip(*forkable)
+
+    def test_fork_without_the_hook_is_caught_by_the_pid_check(
+        self, forkable: tuple[FlagClient, CountingFileSource, Path], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A fork no at-fork hook saw (a C-level fork, as in uWSGI) is noticed on the child's first read, with the same result."""
         monkeypatch.setattr("appconfig_core._client._CLIENTS", weakref.WeakSet())
-        ready_r, ready_w = os.pipe()
-        done_r, done_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            code = 1
-            try:
-                os.close(ready_r)
-                os.close(done_r)
-                seen = threading.Event()
-                client.on_change(lambda e: seen.set() if e.new.is_enabled("beta") else None)
-                served_before = client.is_enabled("beta") is False
-                reset_once = source.resets == 1
-                os.write(ready_w, b"r")
-                code = (
-                    0
-                    if served_before and reset_once and seen.wait(10) and client.is_enabled("beta")
-                    else 3
-                )
-                os.write(done_w, b"%d" % code)
-            finally:
-                os._exit(code)
-        os.close(ready_w)
-        os.close(done_w)
-        assert b"r" == os.read(ready_r, 1)
-        path.write_text(json.dumps({"beta": {"enabled": True}}))
-        _, status = os.waitpid(pid, 0)
-        assert b"0" == os.read(done_r, 1)
-        assert 0 == os.waitstatus_to_exitcode(status)
-        assert 0 == source.resets, "the parent keeps its own session"
-        client.close()
+        assert_child_follows_a_flip(*forkable)
+        assert 0 == forkable[1].resets, "the parent keeps its own session"
