@@ -182,6 +182,12 @@ class FlagClient:
             return True
         me = threading.get_ident()
         if self._fork_claims.setdefault(pid, me) == me:
+            log.warning(
+                "appconfig-flags: process %d was forked without Python's at-fork hooks"
+                " (uWSGI without --py-call-osafterfork?); %s gets its own poller and session",
+                pid,
+                self.source.description,
+            )
             self._after_fork_in_child()
             return True
         return False

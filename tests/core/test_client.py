@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -275,3 +276,17 @@ class TestFork:
         monkeypatch.setattr("appconfig_core._client._CLIENTS", weakref.WeakSet())
         assert_child_follows_a_flip(*forkable)
         assert 0 == forkable[1].resets, "the parent keeps its own session"
+
+    def test_unhooked_fork_is_logged_once(
+        self,
+        forkable: tuple[FlagClient, CountingFileSource, Path],
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """Finding itself in a process no at-fork hook announced, the client says so once and starts over."""
+        client, source, _ = forkable
+        client._pid = -1  # as if this process were a child the hook never saw
+        with caplog.at_level(logging.WARNING, "appconfig_core"):
+            client.snapshot()
+            client.snapshot()
+        assert 1 == caplog.text.count("forked without Python's at-fork hooks")
+        assert (1, os.getpid()) == (source.resets, client._pid)
