@@ -284,9 +284,12 @@ class TestFork:
     ) -> None:
         """Finding itself in a process no at-fork hook announced, the client says so once and starts over."""
         client, source, _ = forkable
+        inherited = client._poller
+        assert inherited is not None
         client._pid = -1  # as if this process were a child the hook never saw
         with caplog.at_level(logging.WARNING, "appconfig_core"):
             client.snapshot()
             client.snapshot()
+        inherited.stop(timeout=2)  # in a real child this thread would not exist
         assert 1 == caplog.text.count("forked without Python's at-fork hooks")
         assert (1, os.getpid()) == (source.resets, client._pid)
