@@ -17,14 +17,6 @@ _VARIANT_KEY = "_variant"
 _ENABLED_KEY = "enabled"
 
 
-def looks_like_retrieval(document: Any) -> bool:
-    """Whether ``document`` has the retrieval form's shape (every entry has a bool ``enabled``)."""
-    return isinstance(document, Mapping) and all(
-        isinstance(entry, Mapping) and isinstance(entry.get(_ENABLED_KEY), bool)
-        for entry in document.values()
-    )
-
-
 def compile_retrieval(document: Any, *, version: str | None = None) -> dict[str, CompiledFlag]:
     """Compile a retrieval-form document; raise `DocumentError` listing every bad entry."""
     if not isinstance(document, Mapping):
