@@ -101,11 +101,17 @@ class _Counter:
 
     def __init__(self) -> None:
         self.value = 0
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
 
     def count(self, _event: ChangeEvent) -> None:
-        with self._lock:
+        with self._changed:
             self.value += 1
+            self._changed.notify_all()
+
+    def wait_for(self, value: int, timeout: float) -> None:
+        """Wait until ``value`` events arrived, or ``timeout`` seconds."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.value >= value, timeout)
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,10 @@ def check(work: Path, *, clients: int = 3, seconds: float = 4.0) -> list[Check]:
             document["values"]["plain"]["enabled"] = not document["values"]["plain"]["enabled"]
             profile.write_text(json.dumps(document))
             time.sleep(seconds / 2)
+            # A client that polled just before the edit sees it one interval later, which
+            # can fall after the half-run; the window stretches (and the prediction with it,
+            # since it is computed from the elapsed time) rather than cut that poll off.
+            received.wait_for(2 * clients, timeout=3.0)
             for client in flag_clients:
                 client.close()
             elapsed = time.monotonic() - started
