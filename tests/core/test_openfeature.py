@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -28,6 +27,7 @@ from openfeature.provider import ProviderStatus
 from appconfig_core import ConfigurationError, FetchResult, FileSource, FlagClient, StaticSource
 from appconfig_core.errors import FetchError
 from appconfig_core.openfeature import PROVIDER_NAME, AppConfigProvider
+from tests.support import wait_until
 
 WAIT = 5.0
 
@@ -151,15 +151,6 @@ class Events:
             done = self._cond.wait_for(lambda: len(self.of(event)) >= count, WAIT)
         assert done, f"expected {count} {event.name} event(s), saw {self.seen}"
         return self.of(event)
-
-
-def wait_until(condition: Callable[[], bool]) -> None:
-    """Wait, bounded, for a condition another thread makes true."""
-    deadline = time.monotonic() + WAIT
-    pause = threading.Event()
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        pause.wait(0.005)
 
 
 @pytest.fixture(autouse=True)
@@ -687,7 +678,7 @@ class TestEvents:
         source.failing = True
         events.wait_for(ProviderEvent.PROVIDER_STALE)
         source.failing = False
-        wait_until(lambda: flag_client.status.consecutive_failures == 0)
+        assert wait_until(lambda: flag_client.status.consecutive_failures == 0, WAIT)
         assert True is client.get_boolean_value("checkout", False)
         assert ProviderStatus.READY == client.get_provider_status()
         events.wait_for(ProviderEvent.PROVIDER_READY, count=2)

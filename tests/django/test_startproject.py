@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
@@ -22,6 +20,7 @@ from urllib.request import urlopen
 import pytest
 
 from appconfig_core.devserver import DevServer
+from tests.support import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The server's NextPollIntervalInSeconds, and what a loaded machine may add to it.
@@ -53,22 +52,6 @@ def home(request):
 
 urlpatterns += [path("", home)]
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    """Poll an outside process's observable state until ``condition`` holds, bounded."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.1)
 
 
 def fetch(url: str) -> str | None:
@@ -129,15 +112,15 @@ class TestStartproject:
         )
         url = f"http://127.0.0.1:{port}/"
         try:
-            wait_until(
-                lambda: fetch(url) is not None or process.poll() is not None, 60, "runserver"
-            )
+            assert wait_until(
+                lambda: fetch(url) is not None or process.poll() is not None, 60, step=0.1
+            ), "runserver did not answer within 60 s"
             assert process.poll() is None, (tmp_path / "runserver.log").read_text()
             assert fetch(url) == "NEW CHECKOUT"
             profile.write_text(json.dumps({"new_checkout": {"enabled": False}}))
-            wait_until(
-                lambda: fetch(url) == "OLD CHECKOUT", POLL_INTERVAL + SLACK, "the flipped flag"
-            )
+            assert wait_until(
+                lambda: fetch(url) == "OLD CHECKOUT", POLL_INTERVAL + SLACK, step=0.1
+            ), "the flipped flag did not show within one poll interval plus slack"
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -7,9 +7,6 @@ hopes. Traffic goes only to 127.0.0.1.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -50,25 +47,6 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
-
-
-def wait_until(condition: Callable[[], object], timeout: float, step: float = 0.01) -> bool:
-    """Poll ``condition`` until it is truthy or ``timeout`` passes; return whether it held."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while True:
-        if condition():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        pause.wait(step)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def write_json(path: Path, document: Any) -> Path:

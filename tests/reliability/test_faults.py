@@ -23,6 +23,7 @@ from appconfig_core import AgentSource, AppConfigDataSource, FileSource, FlagCli
 from appconfig_core._store import Store
 from appconfig_core.devserver import DevServer
 from appconfig_core.errors import FetchError
+from tests.support import free_port, wait_until
 
 from .conftest import (
     APP,
@@ -32,9 +33,7 @@ from .conftest import (
     PROFILE,
     PROFILE_FILE,
     FakeClock,
-    free_port,
     make_poller,
-    wait_until,
     write_json,
 )
 

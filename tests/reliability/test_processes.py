@@ -25,8 +25,9 @@ import pytest
 
 from appconfig_core import AppConfigDataSource, FlagClient
 from appconfig_core.devserver import DevServer
+from tests.support import free_port, wait_until
 
-from .conftest import APP, DOC_V2, ENV, PROFILE, free_port, wait_until, write_json
+from .conftest import APP, DOC_V2, ENV, PROFILE, write_json
 
 POLL_INTERVAL = 1.0
 #: Slack on top of one poll interval for a loaded 2-core machine.

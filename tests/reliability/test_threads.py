@@ -6,8 +6,7 @@ import threading
 from typing import Any
 
 from appconfig_core import FlagClient, StaticSource
-
-from .conftest import wait_until
+from tests.support import wait_until
 
 THREADS = 32
 CHANGES = 100
