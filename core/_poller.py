@@ -41,7 +41,9 @@ class Poller:
         self._changes = changes
         self._errors = errors
         self._backoff = backoff or Backoff()
-        self._poll_interval = 0.0
+        # Until a first answer says otherwise, a source may know its interval (AppConfigData:
+        # the requested minimum), which the backoff's cap must not undercut.
+        self._poll_interval = float(getattr(source, "poll_interval", 0.0))
         self._last_error_text: str | None = None
         self._rejected_data: bytes | None = None
         self._stop = threading.Event()

@@ -241,3 +241,13 @@ class TestThreadSurvives:
         harness.poller.start()
         assert second.wait(5)
         assert harness.poller.stop(timeout=2)
+
+
+class TestBackoffBeforeFirstAnswer:
+    def test_cap_uses_the_interval_the_source_asked_for(self) -> None:
+        """Before any answer, the backoff cap is the source's requested interval when larger than 60 s."""
+        source = ScriptedSource(*[FetchError("down")] * 12)
+        source.poll_interval = 300  # type: ignore[attr-defined]
+        harness = Harness(source)
+        delays = [harness.poller.poll_once() for _ in range(12)]
+        assert 300 == max(delays)
