@@ -6,6 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from appconfig_core import ConfigurationError
 from appconfig_core._adapters import status_payload
 
 from ._client import get_client
@@ -15,5 +16,8 @@ from ._client import get_client
 @require_safe
 def status(request: HttpRequest) -> JsonResponse:  # noqa: ARG001 - a view
     """JSON ``ready``, ``origin``, ``version``, ``age_seconds``, ``last_error``...; 503 until ready."""
-    body, code = status_payload(get_client())
+    try:
+        body, code = status_payload(get_client())
+    except ConfigurationError as error:
+        body, code = {"ready": False, "origin": "defaults", "last_error": str(error)}, 503
     return JsonResponse(body, status=code)
