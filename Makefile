@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: test lint typecheck verifytypes pytest demo test-django42 soak bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
@@ -50,7 +50,7 @@ pytest: $(STAMP)
 
 # The Django adapter's tests on the other supported LTS line (4.2), in a venv of its own.
 DJ42 := .venv-django42
-$(DJ42)/.installed-stamp: pyproject.toml
+$(DJ42)/.installed-stamp: pyproject.toml setup.py
 	$(PYTHON) -m venv $(DJ42)
 	$(DJ42)/bin/python -m pip install --quiet --upgrade pip
 	$(DJ42)/bin/python -m pip install --quiet -e ".[dev]" "Django>=4.2,<5.0"

@@ -13,8 +13,8 @@ import json
 import tracemalloc
 from typing import Any
 
-from appconfig_core._source import Content
-from appconfig_core._store import Store
+from appconfig_core._runtime.store import Store
+from appconfig_core._sources.base import Content
 
 from . import _flags
 from ._harness import OURS, Case, Result, Settings, measure

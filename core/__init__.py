@@ -3,17 +3,17 @@
 The public names live here; everything else is private and may change.
 """
 
-from ._agent import AgentSource
-from ._appconfigdata import AppConfigDataSource
-from ._client import FlagClient
-from ._evaluation import Evaluation, Status
-from ._events import ChangeEvent
-from ._file import FileSource
-from ._settings import SettingProblem, build_client, merged_settings, settings_problems
-from ._snapshot import Snapshot
-from ._source import Content, FetchResult, Source
-from ._static import StaticSource
-from ._view import FlagsView
+from ._evaluation.result import Evaluation, Status
+from ._evaluation.snapshot import Snapshot
+from ._evaluation.view import FlagsView
+from ._integration.settings import SettingProblem, build_client, merged_settings, settings_problems
+from ._runtime.client import FlagClient
+from ._runtime.events import ChangeEvent
+from ._sources.agent import AgentSource
+from ._sources.appconfigdata import AppConfigDataSource
+from ._sources.base import Content, FetchResult, Source
+from ._sources.file import FileSource
+from ._sources.static import StaticSource
 from .errors import (
     AppConfigFlagsError,
     ConfigurationError,

@@ -15,15 +15,15 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
-from ._adapters import parse_context_pairs, validation_report
-from ._content import JSON, YAML, content_type_for_path, parse_content
-from ._evaluation import Evaluation
-from ._flagset import Clock, FlagSet
-from ._formats import (
+from ._evaluation.flagset import Clock, FlagSet
+from ._evaluation.result import Evaluation
+from ._formats.detect import (
     AUTO,
     FORMATS,
     compile_document,
 )
+from ._integration.report import parse_context_pairs, validation_report
+from ._sources.content import JSON, YAML, content_type_for_path, parse_content
 from .errors import AppConfigFlagsError, ConfigurationError, DocumentError
 
 PROG = "appconfig-flags"
@@ -125,7 +125,7 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _fetch(args: argparse.Namespace, out: TextIO) -> int:
-    from ._appconfigdata import AppConfigDataSource  # noqa: PLC0415 - boto3 only for fetch
+    from ._sources.appconfigdata import AppConfigDataSource  # noqa: PLC0415 - boto3 only for fetch
 
     try:
         source = AppConfigDataSource(

@@ -21,9 +21,9 @@ from openfeature.exception import ErrorCode, ParseError, ProviderFatalError, Pro
 from openfeature.flag_evaluation import FlagResolutionDetails, FlagValueType, Reason
 from openfeature.provider import AbstractProvider, Metadata
 
-from ._client import FlagClient
-from ._evaluation import ERROR, FLAG_NOT_FOUND, PROVIDER_NOT_READY, Evaluation
-from ._events import ChangeEvent
+from ._evaluation.result import ERROR, FLAG_NOT_FOUND, PROVIDER_NOT_READY, Evaluation
+from ._runtime.client import FlagClient
+from ._runtime.events import ChangeEvent
 from .errors import AppConfigFlagsError, ConfigurationError, DocumentError
 
 #: The provider's name in OpenFeature's metadata and in every event it emits.

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from asgiref.sync import sync_to_async
 
 from appconfig_core import ConfigurationError, FlagClient, build_client
-from appconfig_core._adapters import import_string
+from appconfig_core._integration.report import import_string
 
 from . import conf
 from .signals import connect_client

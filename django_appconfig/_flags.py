@@ -16,7 +16,7 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest
 
 from appconfig_core import ConfigurationError, FlagsView, Snapshot
-from appconfig_core._agent_context import request_view
+from appconfig_core._runtime.agent_view import request_view
 
 from . import conf
 from ._client import aget_client, get_client

@@ -16,7 +16,7 @@ from django.core.checks import CheckMessage, Error, register
 from django.core.checks import Warning as CheckWarning
 
 from appconfig_core import ConfigurationError, settings_problems
-from appconfig_core._adapters import import_string
+from appconfig_core._integration.report import import_string
 
 from . import conf
 

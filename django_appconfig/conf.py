@@ -18,9 +18,9 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from appconfig_core import merged_settings
-from appconfig_core._adapters import import_string
+from appconfig_core._integration.report import import_string
 
-#: The adapter's own keys, on top of the core's (appconfig_core._settings.DEFAULTS).
+#: The adapter's own keys, on top of the core's (appconfig_core._integration.settings.DEFAULTS).
 ADAPTER_DEFAULTS: Final[Mapping[str, Any]] = {
     "CONTEXT": None,  # dotted path of a `request -> Mapping` function
     "CLIENT": None,  # dotted path of a `() -> FlagClient` factory; replaces the source keys

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from appconfig_core import ConfigurationError
-from appconfig_core._adapters import status_payload
+from appconfig_core._integration.report import status_payload
 
 from ._client import get_client
 

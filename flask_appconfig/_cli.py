@@ -8,13 +8,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from appconfig_core._adapters import (
+from appconfig_core._integration.report import (
     describe_evaluation,
     parse_context_pairs,
     status_payload,
     validation_report,
 )
-from appconfig_core._content import content_type_for_path
+from appconfig_core._sources.content import content_type_for_path
 from appconfig_core.errors import ConfigurationError
 
 from ._config import read_settings

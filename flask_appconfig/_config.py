@@ -1,6 +1,6 @@
 """The ``APPCONFIG_*`` config keys: defaults, validation and the context function.
 
-The core owns the meaning of the shared keys (`appconfig_core._settings`); this module
+The core owns the meaning of the shared keys (`appconfig_core._integration.settings`); this module
 only adds the prefix and the keys that exist in Flask alone.
 """
 
@@ -13,8 +13,8 @@ from typing import Any, Final
 from flask import Config
 
 from appconfig_core import SettingProblem, merged_settings, settings_problems
-from appconfig_core._adapters import import_string
-from appconfig_core._settings import DEFAULTS as CORE_DEFAULTS
+from appconfig_core._integration.report import import_string
+from appconfig_core._integration.settings import DEFAULTS as CORE_DEFAULTS
 from appconfig_core.errors import ConfigurationError
 
 PREFIX: Final = "APPCONFIG_"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify
 
-from appconfig_core._adapters import status_payload
+from appconfig_core._integration.report import status_payload
 
 from ._state import state_for
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
 from appconfig_core import FlagClient, FlagsView
-from appconfig_core._agent_context import request_view
+from appconfig_core._runtime.agent_view import request_view
 
 from ._config import ContextFunction
 

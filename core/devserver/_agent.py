@@ -1,7 +1,7 @@
 """The AppConfig Agent API: always the full configuration, variants evaluated per request.
 
 For FeatureFlags profiles the stored document is compiled with the library's rule engine
-(`appconfig_core._stored.compile_stored`) once per version, and each request evaluates the
+(`appconfig_core._formats.stored.compile_stored`) once per version, and each request evaluates the
 flags against its ``Context`` headers, as the agent does. Errors are plain-text bodies.
 """
 

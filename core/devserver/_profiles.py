@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from .._content import JSON, TEXT, YAML, content_type_for_path, parse_content  # noqa: TID252 - mypy checks core/ by path
-from ..errors import DocumentError  # noqa: TID252 - mypy checks core/ by path
+from appconfig_core._sources.content import JSON, TEXT, YAML, content_type_for_path, parse_content
+from appconfig_core.errors import DocumentError
 
 logger = logging.getLogger("appconfig_core.devserver")
 
@@ -158,7 +158,7 @@ def check_stored(document: Any) -> None:
 def stored_compiler() -> Callable[..., Mapping[str, Any]] | None:
     """The library's stored-form compiler, or None while it is not installed."""
     try:
-        module = importlib.import_module("appconfig_core._stored")
+        module = importlib.import_module("appconfig_core._formats.stored")
     except ImportError:
         return None
     compiler: Callable[..., Mapping[str, Any]] = module.compile_stored

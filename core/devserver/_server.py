@@ -20,7 +20,8 @@ from types import TracebackType
 from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
 
-from ..errors import ConfigurationError  # noqa: TID252 - mypy checks core/ by path
+from appconfig_core.errors import ConfigurationError
+
 from ._agent import Agent, parse_agent_path
 from ._appconfigdata import Sessions, internal_error
 from ._control import handle_control

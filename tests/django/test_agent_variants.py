@@ -11,7 +11,7 @@ import pytest
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from appconfig_core._agent_context import AgentResolver
+from appconfig_core._runtime.agent_view import AgentResolver
 from appconfig_core.devserver import DevServer
 from django_appconfig import get_client
 from django_appconfig._client import reset_client
@@ -119,7 +119,7 @@ def users(django_user_model: Any) -> dict[str, Any]:
 class TestAgentVariants:
     def test_the_client_uses_the_agent_resolver(self, agent: DevServer) -> None:
         """With SOURCE "agent" request views ask the agent for per-context variants."""
-        from appconfig_core._agent_context import resolver_for
+        from appconfig_core._runtime.agent_view import resolver_for
 
         assert isinstance(resolver_for(get_client()), AgentResolver)
 

@@ -1,6 +1,6 @@
 """Reference tables in docs/ checked against the code, so a new key or a new price cannot drift.
 
-docs/configuration.md's shared keys must be `appconfig_core._settings.DEFAULTS`, defaults
+docs/configuration.md's shared keys must be `appconfig_core._integration.settings.DEFAULTS`, defaults
 included, and its constructor table must match the signatures; docs/cost.md's worked table
 must follow from its own model; every settings problem code the code can report must be in
 docs/troubleshooting.md.
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import appconfig_core
-from appconfig_core._settings import DEFAULTS
+from appconfig_core._integration.settings import DEFAULTS
 
 from .markdown import ROOT, blocks
 

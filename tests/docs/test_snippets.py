@@ -40,7 +40,7 @@ import time
 import pytest
 import yaml
 
-from appconfig_core._formats import RAW, compile_document, detect_format
+from appconfig_core._formats.detect import RAW, compile_document, detect_format
 
 from .conftest import DocsEnvironment
 from .markdown import DOCUMENTS, ROOT, Block, all_blocks, code_spans, harness, links

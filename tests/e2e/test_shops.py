@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from appconfig_core._split import in_split
+from appconfig_core._rules.split import in_split
 
 from .conftest import (
     EXAMPLES,

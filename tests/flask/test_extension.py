@@ -13,7 +13,7 @@ import pytest
 from flask import Flask, render_template_string
 
 from appconfig_core import ConfigurationError, FlagClient, StaticSource
-from appconfig_core._settings import DEFAULTS
+from appconfig_core._integration.settings import DEFAULTS
 from flask_appconfig import AppConfigFlags, config_changed, current_flags, flag_required
 
 from .conftest import stored

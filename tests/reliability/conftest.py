@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from appconfig_core import Source
-from appconfig_core._backoff import Backoff
-from appconfig_core._cache import DiskCache
-from appconfig_core._events import ChangeEvent, Listeners
-from appconfig_core._poller import Poller
-from appconfig_core._store import Store
+from appconfig_core._runtime.backoff import Backoff
+from appconfig_core._runtime.cache import DiskCache
+from appconfig_core._runtime.events import ChangeEvent, Listeners
+from appconfig_core._runtime.poller import Poller
+from appconfig_core._runtime.store import Store
 from appconfig_core.devserver import DevServer
 
 APP, ENV, PROFILE = "shop", "prod", "flags"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from appconfig_core import Content, FetchResult, FlagClient
-from appconfig_core._cache import DiskCache
+from appconfig_core._runtime.cache import DiskCache
 from appconfig_core.errors import FetchError
 
 DESCRIPTION = "AppConfig shop/prod/flags"

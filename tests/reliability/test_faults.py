@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from appconfig_core import AgentSource, AppConfigDataSource, FileSource, FlagClient
-from appconfig_core._store import Store
+from appconfig_core._runtime.store import Store
 from appconfig_core.devserver import DevServer
 from appconfig_core.errors import FetchError
 from tests.support import free_port, wait_until

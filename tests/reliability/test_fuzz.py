@@ -24,14 +24,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appconfig_core import AgentSource, Content, FetchResult, FileSource
-from appconfig_core._constraints import compile_constraint, value_shape_problem
-from appconfig_core._content import parse_content
-from appconfig_core._evaluation import Evaluation
-from appconfig_core._formats import FORMATS, compile_document
-from appconfig_core._powertools_actions import ACTIONS
-from appconfig_core._rule_syntax import MAX_DEPTH, MAX_RULE_LENGTH
-from appconfig_core._rules import compile_rule
-from appconfig_core._store import Store
+from appconfig_core._evaluation.result import Evaluation
+from appconfig_core._formats.constraints import compile_constraint, value_shape_problem
+from appconfig_core._formats.detect import FORMATS, compile_document
+from appconfig_core._formats.powertools_actions import ACTIONS
+from appconfig_core._rules.compiler import compile_rule
+from appconfig_core._rules.syntax import MAX_DEPTH, MAX_RULE_LENGTH
+from appconfig_core._runtime.store import Store
+from appconfig_core._sources.content import parse_content
 from appconfig_core.errors import DocumentError, FetchError, RuleSyntaxError
 
 from .conftest import make_poller
@@ -332,7 +332,7 @@ class TestDocuments:
 
 def _safe(flag: Any, context: Mapping[str, Any]) -> Evaluation:
     """A compiled flag's own evaluate, read through a snapshot as callers do."""
-    from appconfig_core._snapshot import Snapshot
+    from appconfig_core._evaluation.snapshot import Snapshot
 
     snapshot = Snapshot(
         document=None,
@@ -549,7 +549,7 @@ class TestBoundedWork:
     def test_safe_pattern_on_huge_input_is_cheap(self) -> None:
         """The control case: a pattern run on a megabyte value stays cheap (input is capped)."""
         assert finishes_in_time("""
-            from appconfig_core._rules import compile_rule
+            from appconfig_core._rules.compiler import compile_rule
             rule = compile_rule('(matches in::$a pattern::"a.*b.*c")', seed="f")
             for _ in range(1000):
                 rule.predicate({"a": "a" * 1_000_000})
@@ -563,7 +563,7 @@ class TestBoundedWork:
     def test_backtracking_rule_pattern_does_not_stall_evaluation(self) -> None:
         """A rule regex built to backtrack cannot stall a flag evaluation."""
         assert finishes_in_time("""
-            from appconfig_core._rules import compile_rule
+            from appconfig_core._rules.compiler import compile_rule
             from appconfig_core.errors import RuleSyntaxError
             try:
                 rule = compile_rule('(matches in::$a pattern::"^(a|a)*$")', seed="f")
@@ -575,7 +575,7 @@ class TestBoundedWork:
     def test_backtracking_constraint_pattern_does_not_stall_loading(self) -> None:
         """A constraint regex built to backtrack cannot stall loading a document on the poller."""
         assert finishes_in_time("""
-            from appconfig_core._stored import compile_stored
+            from appconfig_core._formats.stored import compile_stored
             from appconfig_core.errors import DocumentError
             doc = {"version": "1",
                    "flags": {"f": {"name": "f", "attributes": {"s": {"constraints": {
@@ -591,7 +591,7 @@ class TestBoundedWork:
         """A YAML document built from nested aliases is refused or loaded in bounded time."""
         assert finishes_in_time("""
             from appconfig_core import Content
-            from appconfig_core._store import Store
+            from appconfig_core._runtime.store import Store
             from appconfig_core.errors import DocumentError
             def doc(z):
                 lines = ["beta:", "  enabled: true", '  a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
@@ -610,7 +610,7 @@ class TestPolynomialPatterns:
     def test_worst_accepted_pattern_on_the_longest_value_is_fast(self) -> None:
         """Two overlapping unbounded repetitions on the longest value matches accepts stay fast."""
         assert finishes_in_time("""
-            from appconfig_core._rules import MAX_MATCH_INPUT, compile_rule
+            from appconfig_core._rules.compiler import MAX_MATCH_INPUT, compile_rule
             rule = compile_rule('(matches in::$a pattern::"a*a*b")', seed="f")
             for _ in range(100):
                 rule.predicate({"a": "a" * MAX_MATCH_INPUT})

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from appconfig_core import AppConfigDataSource, FlagClient
-from appconfig_core._cache import DiskCache
-from appconfig_core._source import Content
+from appconfig_core._runtime.cache import DiskCache
+from appconfig_core._sources.base import Content
 from appconfig_core.devserver import DevServer
 
 from .conftest import APP, ENV, PROFILE, FakeClock, make_poller, write_json
@@ -85,7 +85,7 @@ class TestNoSecretsInLogs:
         """Loading, rejecting and caching documents logs nothing of their content at INFO or above."""
         caplog.set_level(logging.DEBUG)
         source = AppConfigDataSource(APP, ENV, PROFILE, client=boto_client(secret_server.url))
-        from appconfig_core._store import Store
+        from appconfig_core._runtime.store import Store
 
         store = Store(format="auto", defaults=None)
         poller = make_poller(source, store, DiskCache(tmp_path / "c.json", source.description))

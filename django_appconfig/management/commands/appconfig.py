@@ -8,8 +8,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from appconfig_core import AppConfigFlagsError
-from appconfig_core._adapters import describe_evaluation, parse_context_pairs, validation_report
-from appconfig_core._content import content_type_for_path
+from appconfig_core._integration.report import (
+    describe_evaluation,
+    parse_context_pairs,
+    validation_report,
+)
+from appconfig_core._sources.content import content_type_for_path
 from django_appconfig import conf
 from django_appconfig._client import get_client
 

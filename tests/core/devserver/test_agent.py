@@ -33,7 +33,7 @@ def get(
 
 
 needs_rule_engine = pytest.mark.skipif(
-    _agent.stored_compiler() is None, reason="appconfig_core._stored is not there yet"
+    _agent.stored_compiler() is None, reason="appconfig_core._formats.stored is not there yet"
 )
 
 

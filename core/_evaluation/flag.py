@@ -1,0 +1,49 @@
+"""A flag whose answer does not depend on the context, built once at load."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from .flagset import Context
+from .result import EMPTY_ATTRIBUTES, STATIC, Evaluation
+
+
+class StaticFlag:
+    """Answers with one prebuilt `Evaluation`: a dict lookup and an attribute read per call."""
+
+    __slots__ = ("_evaluation", "definition", "enabled", "name")
+
+    def __init__(
+        self,
+        name: str,
+        enabled: bool,
+        *,
+        value: Any = None,
+        attributes: Mapping[str, Any] | None = None,
+        variant: str | None = None,
+        reason: str = STATIC,
+        version: str | None = None,
+        definition: Any = None,
+    ) -> None:
+        self.name = name
+        self.definition = definition
+        self.enabled = enabled
+        self._evaluation = Evaluation(
+            name=name,
+            enabled=enabled,
+            value=enabled if value is None else value,
+            attributes=MappingProxyType(dict(attributes)) if attributes else EMPTY_ATTRIBUTES,
+            variant=variant,
+            reason=reason,
+            version=version,
+        )
+
+    def is_enabled(self, context: Context) -> bool:  # noqa: ARG002 - the context cannot matter
+        """Whether the flag is on; the context is ignored."""
+        return self.enabled
+
+    def evaluate(self, context: Context) -> Evaluation:  # noqa: ARG002 - the context cannot matter
+        """The prebuilt evaluation."""
+        return self._evaluation

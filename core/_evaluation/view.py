@@ -1,0 +1,168 @@
+"""A request-scoped view: one snapshot and one context for a whole request, memoised per flag.
+
+Both framework adapters hand one of these to views and templates (``request.flags`` in
+Django, ``current_flags`` in Flask), so a flag cannot flip halfway through rendering a page
+and a flag read ten times in a template is evaluated once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from .result import ERROR, Evaluation
+from .snapshot import Snapshot
+
+log = logging.getLogger("appconfig_core")
+
+ContextSource = Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class ContextResolver(Protocol):
+    """Answers some flags of a view for its context from elsewhere (the AppConfig Agent).
+
+    `resolve` is called at most once per view, on the first read of a flag `applies` to,
+    and must never raise: a flag it leaves out gets the snapshot's answer.
+    """
+
+    def applies(self, snapshot: Snapshot, name: str) -> bool:
+        """Whether flag ``name`` of ``snapshot`` is answered by `resolve`."""
+        ...
+
+    def resolve(self, snapshot: Snapshot, context: Mapping[str, Any]) -> Mapping[str, Evaluation]:
+        """The evaluations for ``context`` of the flags it could answer."""
+        ...
+
+
+class FlagsView:
+    """Evaluate flags against a pinned ``snapshot`` and a lazily built ``context``.
+
+    ``context`` may be a mapping or a function returning one; a function is called at most
+    once, on the first flag read, so a request that reads no flag builds no context (and
+    makes no database query for the user). A context function that raises is logged and
+    replaced by an empty context: the request path never raises because of flags.
+
+    An optional ``resolver`` answers some flags for the context from elsewhere, once per
+    view (the adapters pass one that asks the AppConfig Agent, see docs/agent.md).
+    """
+
+    __slots__ = ("_context", "_factory", "_memo", "_resolved", "_resolver", "_snapshot")
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        context: ContextSource = None,
+        *,
+        resolver: ContextResolver | None = None,
+    ) -> None:
+        self._snapshot = snapshot
+        self._memo: dict[str, Evaluation] = {}
+        self._resolver = resolver
+        self._resolved: Mapping[str, Evaluation] | None = None
+        if callable(context):
+            self._factory: Callable[[], Mapping[str, Any]] | None = context
+            self._context: Mapping[str, Any] | None = None
+        else:
+            self._factory = None
+            self._context = _EMPTY if context is None else context
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The snapshot every read of this view uses."""
+        return self._snapshot
+
+    @property
+    def context(self) -> Mapping[str, Any]:
+        """The evaluation context, built on first use."""
+        if self._context is None:
+            self._context = self._build_context()
+        return self._context
+
+    def _build_context(self) -> Mapping[str, Any]:
+        assert self._factory is not None
+        try:
+            built = self._factory()
+        except Exception:
+            log.exception("appconfig-flags: the context function raised; using an empty context")
+            return _EMPTY
+        if not isinstance(built, Mapping):
+            log.error(
+                "appconfig-flags: the context function returned %s, not a mapping; "
+                "using an empty context",
+                type(built).__name__,
+            )
+            return _EMPTY
+        return built
+
+    def evaluate(self, name: str) -> Evaluation:
+        """The evaluation of flag ``name``, computed once per view."""
+        evaluation = self._memo.get(name)
+        if evaluation is None:
+            if self._resolver is not None and self._resolver.applies(self._snapshot, name):
+                evaluation = self._resolve(name)
+            if evaluation is None:
+                evaluation = self._snapshot.evaluate(name, self.context)
+            self._memo[name] = evaluation
+        return evaluation
+
+    def _resolve(self, name: str) -> Evaluation | None:
+        if self._resolved is None:
+            assert self._resolver is not None
+            self._resolved = self._resolver.resolve(self._snapshot, self.context)
+        return self._resolved.get(name)
+
+    @property
+    def pending_io(self) -> bool:
+        """Whether a read could still wait on I/O (the Agent's per-context answer)."""
+        if self._resolver is None or self._resolved is not None:
+            return False
+        resolver, snapshot = self._resolver, self._snapshot
+        return any(resolver.applies(snapshot, name) for name in snapshot.flag_names)
+
+    def prefetch(self) -> None:
+        """Do now the I/O a later read would do, so that reads made afterwards never wait.
+
+        Async adapters call this in a worker thread before the view runs, so nothing on the
+        event loop waits on the Agent: the price is one Agent call for every async request
+        while the configuration holds Agent-evaluated flags, read or not.
+        """
+        if self.pending_io:
+            assert self._resolver is not None
+            self._resolved = self._resolver.resolve(self._snapshot, self.context)
+
+    def is_enabled(self, name: str, default: bool = False) -> bool:
+        """Whether flag ``name`` is on; ``default`` when the flag is missing or failed."""
+        evaluation = self.evaluate(name)
+        if evaluation.reason == ERROR:
+            return default
+        return evaluation.enabled
+
+    def value(self, name: str, attribute: str | None = None, default: Any = None) -> Any:
+        """An attribute of flag ``name`` (or its value when ``attribute`` is None)."""
+        evaluation = self.evaluate(name)
+        if evaluation.reason == ERROR:
+            return default
+        if attribute is None:
+            return evaluation.value
+        return evaluation.attributes.get(attribute, default)
+
+    def variant(self, name: str) -> str | None:
+        """The variant chosen for flag ``name``, if it has variants."""
+        return self.evaluate(name).variant
+
+    def __getitem__(self, name: str) -> bool:
+        return self.is_enabled(name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._snapshot.flag_names
+
+    @property
+    def evaluated(self) -> Mapping[str, Evaluation]:
+        """The flags read through this view so far, for debugging panels and logs."""
+        return MappingProxyType(self._memo)
+
+    def __repr__(self) -> str:
+        return f"<FlagsView version={self._snapshot.version!r} evaluated={len(self._memo)}>"

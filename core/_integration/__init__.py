@@ -1,0 +1,1 @@
+"""What the framework adapters share, exposed publicly through `appconfig_core.integration`."""

@@ -1,0 +1,1 @@
+"""The running client: poller thread, backoff, snapshot store, disk cache and change events."""

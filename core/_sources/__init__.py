@@ -1,0 +1,1 @@
+"""Sources fetch bytes from one place and know nothing of flags."""

@@ -1,0 +1,252 @@
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+
+from appconfig_core import ChangeEvent, FetchResult
+from appconfig_core._runtime.backoff import Backoff
+from appconfig_core._runtime.cache import DiskCache
+from appconfig_core._runtime.events import Listeners
+from appconfig_core._runtime.poller import THREAD_NAME, Poller
+from appconfig_core._runtime.store import Store
+from appconfig_core.errors import DocumentError, FetchError
+from tests.core.conftest import HangingSource, ScriptedSource, result
+
+
+class Harness:
+    def __init__(self, source, cache: DiskCache | None = None) -> None:  # type: ignore[no-untyped-def]
+        self.store = Store(format="auto", defaults=None)
+        self.changes: list[ChangeEvent] = []
+        self.errors: list[BaseException] = []
+        changes: Listeners[ChangeEvent] = Listeners("on_change")
+        errors: Listeners[BaseException] = Listeners("on_error")
+        changes.add(self.changes.append)
+        errors.add(self.errors.append)
+        self.poller = Poller(
+            source,
+            self.store,
+            cache=cache,
+            changes=changes,
+            errors=errors,
+            backoff=Backoff(base=1.0, rand=lambda: 1.0),
+        )
+
+
+class TestPollOnce:
+    def test_new_content_is_loaded_and_announced(self) -> None:
+        """New content is installed, announced to listeners, and the source's wait returned."""
+        harness = Harness(ScriptedSource(result({"a": {"enabled": True}}, poll=45)))
+        assert 45 == harness.poller.poll_once()
+        assert harness.store.current.is_enabled("a")
+        assert [frozenset({"a"})] == [event.changed for event in harness.changes]
+
+    def test_unchanged_keeps_the_snapshot(self) -> None:
+        """An "unchanged" answer keeps the snapshot and announces nothing."""
+        harness = Harness(ScriptedSource(result({"a": {"enabled": True}}), FetchResult(None, 17)))
+        harness.poller.poll_once()
+        before = harness.store.current
+        assert 17 == harness.poller.poll_once()
+        assert (before, 1) == (harness.store.current, len(harness.changes))
+
+    def test_errors_back_off_and_success_resets(self) -> None:
+        """Fetch errors wait 1, 2, 4 s (jitter at its top), and a success resets the backoff."""
+        source = ScriptedSource(
+            FetchError("down"),
+            FetchError("down"),
+            FetchError("down"),
+            result({"a": {"enabled": True}}, poll=30),
+            FetchError("down"),
+        )
+        harness = Harness(source)
+        delays = [harness.poller.poll_once() for _ in range(5)]
+        assert [1, 2, 4, 30, 1] == delays
+        assert 4 == len(harness.errors)
+
+    def test_retry_after_from_the_source_wins(self) -> None:
+        """A source's retry_after (too early, not found) is the wait, not the backoff."""
+        harness = Harness(ScriptedSource(FetchError("too early", retry_after=60)))
+        assert 60 == harness.poller.poll_once()
+
+    def test_unexpected_exception_does_not_escape(self) -> None:
+        """A bug in a source is reported and backed off, never raised."""
+        harness = Harness(ScriptedSource(ZeroDivisionError("bug")))
+        assert 1 == harness.poller.poll_once()
+        assert isinstance(harness.errors[0], ZeroDivisionError)
+        assert 1 == harness.store.status().consecutive_failures
+
+    def test_invalid_document_keeps_last_good(self) -> None:
+        """An invalid document is reported and the last good snapshot stays."""
+        harness = Harness(
+            ScriptedSource(result({"a": {"enabled": True}}), result({"a": {"enabled": 3}}, "2"))
+        )
+        harness.poller.poll_once()
+        harness.poller.poll_once()
+        assert harness.store.current.is_enabled("a")
+        assert "1" == harness.store.status().version
+        assert "DocumentError" in (harness.store.status().last_error or "")
+
+    def test_same_error_is_logged_once(self, caplog: pytest.LogCaptureFixture) -> None:
+        """The same error repeated is logged once, a different one again."""
+        harness = Harness(
+            ScriptedSource(FetchError("down"), FetchError("down"), FetchError("other"))
+        )
+        with caplog.at_level(logging.WARNING, "appconfig_core"):
+            for _ in range(3):
+                harness.poller.poll_once()
+        assert 1 == caplog.text.count("down")
+        assert 1 == caplog.text.count("other")
+
+    def test_logs_never_hold_content(self, caplog: pytest.LogCaptureFixture) -> None:
+        """Loading and rejecting documents never logs their values."""
+        harness = Harness(
+            ScriptedSource(
+                result({"a": {"enabled": True, "api_key": "s3cr3t-value"}}),
+                result({"a": {"enabled": "s3cr3t-value"}}, "2"),
+            )
+        )
+        with caplog.at_level(logging.DEBUG, "appconfig_core"):
+            harness.poller.poll_once()
+            harness.poller.poll_once()
+        assert "s3cr3t-value" not in caplog.text
+
+    def test_good_content_is_cached(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        """Content that loaded is written to the disk cache; rejected content is not."""
+        cache = DiskCache(tmp_path / "c", "scripted source")
+        harness = Harness(
+            ScriptedSource(result({"a": {"enabled": True}}), result({"a": {"enabled": 1}}, "2")),
+            cache,
+        )
+        harness.poller.poll_once()
+        harness.poller.poll_once()
+        cached = cache.read()
+        assert cached is not None and "1" == cached.version
+
+    def test_listener_that_raises_does_not_stop_others(self) -> None:
+        """A change listener that raises is logged; the next listener still runs."""
+        harness = Harness(ScriptedSource(result({"a": {"enabled": True}})))
+        seen: list[ChangeEvent] = []
+        changes: Listeners[ChangeEvent] = Listeners("on_change")
+        changes.add(lambda event: 1 / 0)
+        changes.add(seen.append)
+        harness.poller._changes = changes
+        harness.poller.poll_once()
+        assert 1 == len(seen)
+
+
+class TestThread:
+    def test_runs_on_a_named_daemon_thread_and_stops_at_once(self) -> None:
+        """The loop runs on a daemon thread named after the library and stop() ends its wait."""
+        harness = Harness(ScriptedSource(result({"a": {"enabled": True}}, poll=3600)))
+        harness.poller.start()
+        assert harness.poller.attempted.wait(5)
+        thread = harness.poller._thread
+        assert thread is not None and thread.daemon and THREAD_NAME == thread.name
+        assert harness.poller.stop(timeout=2)
+
+    def test_stop_is_bounded_while_a_fetch_hangs(self) -> None:
+        """stop() returns within its timeout even when the fetch never returns."""
+        source = HangingSource()
+        harness = Harness(source)
+        harness.poller.start()
+        assert source.entered.wait(5)
+        assert not harness.poller.stop(timeout=0.2)
+        source.release.set()
+
+
+class TestRejectedContent:
+    def test_rejected_content_is_asked_for_again_once(self) -> None:
+        """Invalid content makes the source resend once; the same invalid content again does not."""
+        bad = result({"a": {"enabled": "x"}}, "2")
+        source = ScriptedSource(result({"a": {"enabled": True}}), bad, bad, bad)
+        harness = Harness(source)
+        for _ in range(4):
+            harness.poller.poll_once()
+        assert 1 == source.resets
+
+    def test_unchanged_after_a_rejection_keeps_the_error(self) -> None:
+        """After a rejected document, "unchanged" answers do not make the status look healthy."""
+        source = ScriptedSource(
+            result({"a": {"enabled": True}}),
+            result({"a": {"enabled": "x"}}, "2"),
+            FetchResult(None, 30),
+        )
+        harness = Harness(source)
+        for _ in range(3):
+            harness.poller.poll_once()
+        status = harness.store.status()
+        assert ("1", 0) == (status.version, status.consecutive_failures)
+        assert "DocumentError" in (status.last_error or "")
+
+    def test_a_good_document_clears_the_rejection(self) -> None:
+        """The next valid document clears the error."""
+        source = ScriptedSource(
+            result({"a": {"enabled": "x"}}, "1"),
+            result({"a": {"enabled": False}}, "2"),
+            FetchResult(None, 30),
+        )
+        harness = Harness(source)
+        for _ in range(3):
+            harness.poller.poll_once()
+        assert (None, "2") == (harness.store.status().last_error, harness.store.status().version)
+
+
+class TestRobustness:
+    def test_backoff_cap_is_the_poll_interval_when_longer(self) -> None:
+        """After a source asked for 300 s between polls, error retries grow up to 300 s, not 60."""
+        source = ScriptedSource(
+            result({"a": {"enabled": True}}, poll=300), *[FetchError("down")] * 12
+        )
+        harness = Harness(source)
+        delays = [harness.poller.poll_once() for _ in range(13)]
+        assert 300 == max(delays[1:])
+
+    def test_compiler_crash_is_a_reported_rejection(self, caplog: pytest.LogCaptureFixture) -> None:
+        """A compiler that raises unexpectedly keeps the snapshot and reports a DocumentError, without content."""
+        harness = Harness(
+            ScriptedSource(result({"a": {"enabled": True}}), result({"a": {"enabled": False}}, "2"))
+        )
+        harness.poller.poll_once()
+
+        def crash(content: object) -> None:
+            raise KeyError("s3cr3t-value")
+
+        harness.store.compile = crash  # type: ignore[method-assign, assignment]
+        with caplog.at_level(logging.INFO, "appconfig_core"):
+            assert 30 == harness.poller.poll_once()
+        assert harness.store.current.is_enabled("a")
+        assert isinstance(harness.errors[-1], DocumentError)
+        assert "KeyError" in (harness.store.status().last_error or "")
+        assert "s3cr3t-value" not in caplog.text
+
+
+class TestThreadSurvives:
+    def test_a_tick_that_raises_does_not_kill_the_thread(self) -> None:
+        """An exception escaping one tick is logged, backed off, and the loop polls again."""
+        harness = Harness(ScriptedSource())
+        harness.poller._backoff = Backoff(base=0.001, rand=lambda: 1.0)
+        second = threading.Event()
+        calls: list[int] = []
+
+        def tick() -> float:
+            calls.append(1)
+            if len(calls) == 1:
+                raise RuntimeError("bug")
+            second.set()
+            return 3600.0
+
+        harness.poller.poll_once = tick  # type: ignore[method-assign]
+        harness.poller.start()
+        assert second.wait(5)
+        assert harness.poller.stop(timeout=2)
+
+
+class TestBackoffBeforeFirstAnswer:
+    def test_cap_uses_the_interval_the_source_asked_for(self) -> None:
+        """Before any answer, the backoff cap is the source's requested interval when larger than 60 s."""
+        source = ScriptedSource(*[FetchError("down")] * 12)
+        source.poll_interval = 300  # type: ignore[attr-defined]
+        harness = Harness(source)
+        delays = [harness.poller.poll_once() for _ in range(12)]
+        assert 300 == max(delays)
