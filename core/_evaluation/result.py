@@ -44,7 +44,21 @@ class Evaluation:
     version: str | None = None
 
 
-Origin = Literal["network", "cache", "defaults"]
+Origin = Literal["network", "file", "static", "cache", "defaults"]
+
+#: `Status.health` values. ``degraded``: flags are served, but not the newest good ones the
+#: source should give (a version was rejected, fetches are failing, or the flags come from the
+#: disk cache). ``unavailable``: no document is loaded; every flag answers its default.
+Health = Literal["ok", "degraded", "unavailable"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A version the client refused, kept in `Status` until a valid version loads."""
+
+    version: str | None
+    at: datetime
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +71,16 @@ class Status:
     updated_at: datetime | None
     last_error: str | None
     consecutive_failures: int
+    rejected: Rejection | None = None
+
+    @property
+    def health(self) -> Health:
+        """One word for monitors: ``ok``, ``degraded`` or ``unavailable``."""
+        if not self.ready:
+            return "unavailable"
+        if self.rejected is not None or self.last_error is not None or self.origin == "cache":
+            return "degraded"
+        return "ok"
 
 
 __all__ = [
@@ -72,6 +96,8 @@ __all__ = [
     "TYPE_MISMATCH",
     "EMPTY_ATTRIBUTES",
     "Evaluation",
+    "Health",
     "Origin",
+    "Rejection",
     "Status",
 ]
