@@ -23,6 +23,7 @@ from ._formats.detect import (
     compile_document,
 )
 from ._integration.report import parse_context_pairs, validation_report
+from ._sources.appconfigdata import AppConfigDataSource
 from ._sources.content import JSON, YAML, content_type_for_path, parse_content
 from .errors import AppConfigFlagsError, ConfigurationError, DocumentError
 
@@ -125,8 +126,6 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _fetch(args: argparse.Namespace, out: TextIO) -> int:
-    from ._sources.appconfigdata import AppConfigDataSource  # noqa: PLC0415 - boto3 only for fetch
-
     try:
         source = AppConfigDataSource(
             args.application,

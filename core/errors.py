@@ -5,6 +5,9 @@ Kept in a module of its own so that every other module can import it without cyc
 
 from __future__ import annotations
 
+#: ``(location, message)`` pairs, as `DocumentError` carries them.
+Problems = list[tuple[str, str]]
+
 
 class AppConfigFlagsError(Exception):
     """Root of every exception this package raises on purpose."""
@@ -21,10 +24,10 @@ class DocumentError(AppConfigFlagsError, ValueError):
     check can print each on its own line; ``str(error)`` joins them.
     """
 
-    def __init__(self, problems: list[tuple[str, str]] | str, *, location: str = "") -> None:
+    def __init__(self, problems: Problems | str, *, location: str = "") -> None:
         if isinstance(problems, str):
             problems = [(location, problems)]
-        self.problems: list[tuple[str, str]] = problems
+        self.problems: Problems = problems
         #: What to try when the problems come from guessing the format (``format="auto"``).
         self.hint: str | None = None
         super().__init__("; ".join(f"{loc}: {msg}" if loc else msg for loc, msg in problems))

@@ -97,7 +97,7 @@ class AppConfigProvider(AbstractProvider):
         """The provider's name, as OpenFeature shows it in events and hooks."""
         return Metadata(name=PROVIDER_NAME)
 
-    def initialize(self, evaluation_context: EvaluationContext) -> None:  # noqa: ARG002
+    def initialize(self, evaluation_context: EvaluationContext) -> None:  # noqa: ARG002 - OpenFeature's signature
         """Start the client; raise so that OpenFeature reports an error if nothing loaded.
 
         OpenFeature 0.10 calls this on a daemon thread from ``set_provider``, so the wait

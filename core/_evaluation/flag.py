@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .flagset import Context
-from .result import EMPTY_ATTRIBUTES, STATIC, Evaluation
+from .result import EMPTY_MAPPING, STATIC, Evaluation
 
 
 class StaticFlag:
@@ -34,7 +34,7 @@ class StaticFlag:
             name=name,
             enabled=enabled,
             value=enabled if value is None else value,
-            attributes=MappingProxyType(dict(attributes)) if attributes else EMPTY_ATTRIBUTES,
+            attributes=MappingProxyType(dict(attributes)) if attributes else EMPTY_MAPPING,
             variant=variant,
             reason=reason,
             version=version,

@@ -7,13 +7,18 @@ Each format compiles a document into a mapping of `CompiledFlag` objects once, a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from .result import Evaluation
 
 Context = Mapping[str, Any]
 Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The default `Clock`: the aware wall-clock time in UTC."""
+    return datetime.now(timezone.utc)
 
 
 class CompiledFlag(Protocol):

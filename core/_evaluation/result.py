@@ -8,7 +8,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
-EMPTY_ATTRIBUTES: Final[Mapping[str, Any]] = MappingProxyType({})
+#: The one empty read-only mapping: no attributes, no context, no answers.
+EMPTY_MAPPING: Final[Mapping[str, Any]] = MappingProxyType({})
 
 # Reasons, in OpenFeature's vocabulary.
 STATIC: Final = "STATIC"
@@ -37,7 +38,7 @@ class Evaluation:
     name: str
     enabled: bool
     value: Any = None
-    attributes: Mapping[str, Any] = field(default_factory=lambda: EMPTY_ATTRIBUTES)
+    attributes: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
     variant: str | None = None
     reason: str = STATIC
     error: str | None = None
@@ -94,7 +95,7 @@ __all__ = [
     "STATIC",
     "TARGETING_MATCH",
     "TYPE_MISMATCH",
-    "EMPTY_ATTRIBUTES",
+    "EMPTY_MAPPING",
     "Evaluation",
     "Health",
     "Origin",

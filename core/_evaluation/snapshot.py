@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any
 
 from appconfig_core.errors import ConfigurationError
@@ -13,6 +12,7 @@ from .flag import StaticFlag
 from .flagset import CompiledFlag, FlagSet
 from .result import (
     DEFAULT,
+    EMPTY_MAPPING,
     ERROR,
     FLAG_NOT_FOUND,
     GENERAL,
@@ -21,7 +21,6 @@ from .result import (
 )
 
 INVALID_CONTEXT = "INVALID_CONTEXT"
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def compile_defaults(defaults: Mapping[str, Any] | None) -> dict[str, CompiledFlag]:
@@ -109,7 +108,7 @@ class Snapshot:
         if flag is None:
             return default
         if context is None:
-            context = _EMPTY
+            context = EMPTY_MAPPING
         elif type(context) is not dict and not isinstance(context, Mapping):
             return default
         try:
@@ -124,7 +123,7 @@ class Snapshot:
             code = FLAG_NOT_FOUND if self.loaded else PROVIDER_NOT_READY
             return Evaluation(name, False, False, reason=ERROR, error=code, version=self.version)
         if context is None:
-            context = _EMPTY
+            context = EMPTY_MAPPING
         elif type(context) is not dict and not isinstance(context, Mapping):
             return Evaluation(
                 name, False, False, reason=ERROR, error=INVALID_CONTEXT, version=self.version

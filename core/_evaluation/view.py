@@ -12,13 +12,12 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from .result import ERROR, Evaluation
+from .result import EMPTY_MAPPING, ERROR, Evaluation
 from .snapshot import Snapshot
 
 log = logging.getLogger("appconfig_core")
 
 ContextSource = Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 class ContextResolver(Protocol):
@@ -67,7 +66,7 @@ class FlagsView:
             self._context: Mapping[str, Any] | None = None
         else:
             self._factory = None
-            self._context = _EMPTY if context is None else context
+            self._context = EMPTY_MAPPING if context is None else context
 
     @property
     def snapshot(self) -> Snapshot:
@@ -87,14 +86,14 @@ class FlagsView:
             built = self._factory()
         except Exception:
             log.exception("appconfig-flags: the context function raised; using an empty context")
-            return _EMPTY
+            return EMPTY_MAPPING
         if not isinstance(built, Mapping):
             log.error(
                 "appconfig-flags: the context function returned %s, not a mapping; "
                 "using an empty context",
                 type(built).__name__,
             )
-            return _EMPTY
+            return EMPTY_MAPPING
         return built
 
     def evaluate(self, name: str) -> Evaluation:

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from appconfig_core._rules.regex import backtracking_risk
-
-Problems = list[tuple[str, str]]
+from appconfig_core.errors import Problems
 
 MAX_STRING: Final = 1024
 MAX_ENUM: Final = 100
@@ -241,7 +240,6 @@ __all__ = [
     "MAX_STRING",
     "TYPES",
     "Constraint",
-    "Problems",
     "check_attribute_values",
     "compile_constraint",
     "is_number",

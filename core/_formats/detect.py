@@ -130,6 +130,6 @@ def _compile(document: Any, fmt: str, version: str | None, clock: Clock | None) 
         from .stored import compile_stored  # noqa: PLC0415 - loaded by its users only
 
         return compile_stored(document, version=version)
-    from .retrieval import compile_retrieval  # noqa: PLC0415 - keeps the import graph flat
+    from .retrieval import compile_retrieval  # noqa: PLC0415 - loaded by its users only
 
     return compile_retrieval(document, version=version)

@@ -19,24 +19,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
 from typing import Any
 
 from appconfig_core._evaluation.flag import StaticFlag
-from appconfig_core._evaluation.flagset import Clock, CompiledFlag, Context
+from appconfig_core._evaluation.flagset import Clock, CompiledFlag, Context, utc_now
 from appconfig_core._evaluation.result import DEFAULT, TARGETING_MATCH, Evaluation
-from appconfig_core.errors import DocumentError
+from appconfig_core.errors import DocumentError, Problems
 
 from .powertools_actions import ACTIONS, Condition, InvalidCondition, build_condition
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _ACTION_LIST = ", ".join(ACTIONS)
-
-Problems = list[tuple[str, str]]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class PowertoolsFlag:
@@ -89,7 +82,7 @@ def compile_powertools(
             f"a Powertools document is an object of features, not {type(document).__name__}",
             location="document",
         )
-    compiler = _Compiler(version, clock or _utc_now)
+    compiler = _Compiler(version, clock or utc_now)
     flags: dict[str, CompiledFlag] = {}
     for name, feature in document.items():
         if not isinstance(name, str) or not name:

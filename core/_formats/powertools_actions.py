@@ -157,7 +157,7 @@ def _modulo(key: str, value: Any) -> Condition:
             actual = context.get(key, _MISSING)
             if actual is _MISSING:
                 return False
-            return True if start <= actual % base <= end else False  # noqa: SIM210
+            return True if start <= actual % base <= end else False  # noqa: SIM210 - truthiness inside the try
         except Exception:  # noqa: BLE001 - a comparator error is a non-match, as in Powertools
             return False
 

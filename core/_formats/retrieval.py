@@ -7,14 +7,15 @@ response from the Agent may carry the variant it chose as ``_variant``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from appconfig_core._evaluation.flag import StaticFlag
 from appconfig_core._evaluation.flagset import CompiledFlag
-from appconfig_core.errors import DocumentError
+from appconfig_core.errors import DocumentError, Problems
 
-_VARIANT_KEY = "_variant"
-_ENABLED_KEY = "enabled"
+#: Where the Agent names the variant it chose; not an attribute.
+VARIANT_KEY: Final = "_variant"
+_ENABLED_KEY: Final = "enabled"
 
 
 def compile_retrieval(document: Any, *, version: str | None = None) -> dict[str, CompiledFlag]:
@@ -23,7 +24,7 @@ def compile_retrieval(document: Any, *, version: str | None = None) -> dict[str,
         raise DocumentError(
             f"expected an object of flags, got {type(document).__name__}", location="document"
         )
-    problems: list[tuple[str, str]] = []
+    problems: Problems = []
     flags: dict[str, CompiledFlag] = {}
     for name, entry in document.items():
         where = f"flag {name!r}"
@@ -37,8 +38,8 @@ def compile_retrieval(document: Any, *, version: str | None = None) -> dict[str,
         if not isinstance(enabled, bool):
             problems.append((where, '"enabled" must be true or false'))
             continue
-        variant = entry.get(_VARIANT_KEY)
-        attributes = {k: v for k, v in entry.items() if k not in (_ENABLED_KEY, _VARIANT_KEY)}
+        variant = entry.get(VARIANT_KEY)
+        attributes = {k: v for k, v in entry.items() if k not in (_ENABLED_KEY, VARIANT_KEY)}
         flags[name] = StaticFlag(
             name,
             enabled,

@@ -18,19 +18,18 @@ from typing import Any, Final
 
 from appconfig_core._evaluation.flag import StaticFlag
 from appconfig_core._evaluation.flagset import CompiledFlag
-from appconfig_core.errors import DocumentError
+from appconfig_core.errors import DocumentError, Problems
 
 from .constraints import (
     MAX_ATTRIBUTES,
     MAX_STRING,
     Constraint,
-    Problems,
     check_attribute_values,
     compile_constraint,
 )
 from .variants import MAX_NAME, compile_variants
 
-logger = logging.getLogger("appconfig_core")
+log = logging.getLogger("appconfig_core")
 
 KEY_PATTERN: Final = re.compile(r"[a-z][a-zA-Z0-9_-]{0,63}", re.ASCII)
 _TOP_KEYS: Final = frozenset({"version", "flags", "values"})
@@ -278,7 +277,7 @@ def _announce(key: str, when: str) -> None:
         if key in _announced:
             return
         _announced.add(key)
-    logger.warning("flag %r is planned for deprecation on %s", key, when or "an unspecified date")
+    log.warning("flag %r is planned for deprecation on %s", key, when or "an unspecified date")
 
 
 __all__ = ["KEY_PATTERN", "compile_stored"]

@@ -14,7 +14,7 @@ from typing import Any, Final
 from appconfig_core._evaluation.flagset import Context
 from appconfig_core._evaluation.result import (
     DEFAULT,
-    EMPTY_ATTRIBUTES,
+    EMPTY_MAPPING,
     ERROR,
     GENERAL,
     SPLIT,
@@ -22,11 +22,11 @@ from appconfig_core._evaluation.result import (
     Evaluation,
 )
 from appconfig_core._rules.compiler import CompiledRule, Predicate, compile_rule
-from appconfig_core.errors import RuleSyntaxError
+from appconfig_core.errors import Problems, RuleSyntaxError
 
-from .constraints import MAX_ATTRIBUTES, Constraint, Problems, check_attribute_values
+from .constraints import MAX_ATTRIBUTES, Constraint, check_attribute_values
 
-logger = logging.getLogger("appconfig_core")
+log = logging.getLogger("appconfig_core")
 
 MAX_VARIANTS: Final = 32
 MAX_NAME: Final = 64
@@ -101,7 +101,7 @@ class VariantFlag:
     def _report(self, exc: Exception) -> None:
         if not self._warned:
             self._warned = True
-            logger.warning(
+            log.warning(
                 "flag %r: a variant rule failed with %s; answering disabled with reason ERROR",
                 self.name,
                 type(exc).__name__,
@@ -225,7 +225,7 @@ def _evaluation(
     *,
     version: str | None,
 ) -> Evaluation:
-    shown = MappingProxyType(dict(attributes)) if attributes else EMPTY_ATTRIBUTES
+    shown = MappingProxyType(dict(attributes)) if attributes else EMPTY_MAPPING
     return Evaluation(key, enabled, enabled, shown, variant, reason, None, version)
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any
 
-from appconfig_core._evaluation.flagset import Clock, CompiledFlag
+from appconfig_core._evaluation.flagset import Clock, CompiledFlag, utc_now
 from appconfig_core._evaluation.result import Origin, Status
 from appconfig_core._evaluation.snapshot import Snapshot, compile_defaults
 from appconfig_core._formats.detect import compile_document
@@ -19,10 +18,6 @@ from appconfig_core._sources.base import Content
 from appconfig_core._sources.content import parse_content
 
 from .events import ChangeEvent
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Store:
@@ -71,7 +66,7 @@ class Store:
             defaults=self._defaults,
             version=content.version,
             content_type=content.content_type,
-            loaded_at=_utcnow(),
+            loaded_at=utc_now(),
         )
 
     def load(
@@ -148,7 +143,7 @@ class Store:
             defaults=self._defaults,
             version=snapshot.version,
             content_type=snapshot.content_type,
-            loaded_at=snapshot.loaded_at or _utcnow(),
+            loaded_at=snapshot.loaded_at or utc_now(),
         )
 
     def after_fork(self) -> None:

@@ -1,29 +1,22 @@
 """The AppConfig Agent API: always the full configuration, variants evaluated per request.
 
-For FeatureFlags profiles the stored document is compiled with the library's rule engine
-(`appconfig_core._formats.stored.compile_stored`) once per version, and each request evaluates the
-flags against its ``Context`` headers, as the agent does. Errors are plain-text bodies.
+For FeatureFlags profiles the profile directory compiled the stored document with the
+library's rule engine when it read the file; each request evaluates those flags against its
+``Context`` headers, as the agent does. Errors are plain-text bodies.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-import threading
 from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import unquote
 
+from appconfig_core._formats.retrieval import VARIANT_KEY
+
 from ._http import Response, text_error
-from ._profiles import (
-    InvalidProfile,
-    MissingResource,
-    ProfileDirectory,
-    ProfileKey,
-    Served,
-    retrieval_form,
-    stored_compiler,
-)
+from ._profiles import InvalidProfile, MissingResource, ProfileDirectory, Served
 
 PATH_PREFIX: Final = "/applications/"
 
@@ -62,8 +55,6 @@ class Agent:
     def __init__(self, profiles: ProfileDirectory, token: str | None) -> None:
         self._profiles = profiles
         self._token = token
-        self._lock = threading.Lock()
-        self._compiled: dict[ProfileKey, tuple[str, Mapping[str, Any]]] = {}
 
     def handle(
         self,
@@ -105,32 +96,18 @@ class Agent:
             return self._ok(served, _dump(flags[query_flags[0]]))
         return self._ok(served, _dump({name: flags[name] for name in query_flags}))
 
-    def _evaluate(self, served: Served, context: Mapping[str, str]) -> dict[str, Any]:
-        compiled = self._compile(served)
-        if compiled is None:
-            return retrieval_form(served.document)
+    @staticmethod
+    def _evaluate(served: Served, context: Mapping[str, str]) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for name, flag in compiled.items():
+        for name, flag in (served.flags or {}).items():
             evaluation = flag.evaluate(context)
             entry: dict[str, Any] = {"enabled": bool(evaluation.enabled)}
             if evaluation.enabled:
                 entry.update(evaluation.attributes)
             if evaluation.variant is not None:
-                entry["_variant"] = evaluation.variant
+                entry[VARIANT_KEY] = evaluation.variant
             result[name] = entry
         return result
-
-    def _compile(self, served: Served) -> Mapping[str, Any] | None:
-        compile_stored = stored_compiler()
-        if compile_stored is None:
-            return None
-        with self._lock:
-            cached = self._compiled.get(served.key)
-            if cached is not None and cached[0] == served.version:
-                return cached[1]
-            compiled = compile_stored(served.document, version=served.version)
-            self._compiled[served.key] = (served.version, compiled)
-            return compiled
 
     @staticmethod
     def _ok(served: Served, body: bytes) -> Response:

@@ -9,21 +9,22 @@ the file, so edits are picked up on the next request without a watcher thread.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from appconfig_core._evaluation.flagset import CompiledFlag
+from appconfig_core._formats.stored import compile_stored
 from appconfig_core._sources.content import JSON, TEXT, YAML, content_type_for_path, parse_content
 from appconfig_core.errors import DocumentError
 
-logger = logging.getLogger("appconfig_core.devserver")
+log = logging.getLogger("appconfig_core.devserver")
 
 APPLICATION: Final = "Application"
 ENVIRONMENT: Final = "Environment"
@@ -31,7 +32,6 @@ PROFILE: Final = "ConfigurationProfile"
 
 _FREE_FORM_SUFFIXES: Final = ((".json", JSON), (".yaml", YAML), (".yml", YAML), (".txt", TEXT))
 _FLAG_SUFFIXES: Final = (".featureflags.json", ".featureflags.yaml", ".featureflags.yml")
-_STORED_KEYS: Final = frozenset({"version", "flags", "values"})
 _RACY_NS: Final = 2_000_000_000
 
 
@@ -49,19 +49,20 @@ class Served:
     """One valid version of a profile, as both APIs hand it out.
 
     ``content`` is the AppConfigData body (the retrieval form for FeatureFlags profiles);
-    ``document`` is the parsed stored form for FeatureFlags profiles, None otherwise.
+    ``flags`` is the stored form compiled once, when the file was read, for the Agent API to
+    evaluate per request (None for free-form profiles).
     """
 
     key: ProfileKey
     content: bytes
     content_type: str
     version: str
-    document: Any = None
+    flags: Mapping[str, CompiledFlag] | None = None
 
     @property
     def feature_flags(self) -> bool:
         """Whether this is an AWS.AppConfig.FeatureFlags profile."""
-        return self.document is not None
+        return self.flags is not None
 
 
 class MissingResource(LookupError):
@@ -125,61 +126,6 @@ def retrieval_form(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return result
 
 
-def check_stored(document: Any) -> None:
-    """Raise `DocumentError` unless ``document`` is a stored form AppConfig would accept."""
-    if not isinstance(document, Mapping):
-        raise DocumentError(
-            f"expected an object, got {type(document).__name__}", location="document"
-        )
-    problems: list[tuple[str, str]] = []
-    if document.get("version") != "1":
-        problems.append(("version", 'must be "1"'))
-    problems += [(str(key), "unknown key") for key in document if key not in _STORED_KEYS]
-    for section in ("flags", "values"):
-        entries = document.get(section, {})
-        if not isinstance(entries, Mapping):
-            problems.append((section, "must be an object"))
-            continue
-        for name, entry in entries.items():
-            if not isinstance(entry, Mapping):
-                problems.append((f"{section}.{name}", "must be an object"))
-    values = document.get("values", {})
-    if isinstance(values, Mapping):
-        for name, entry in values.items():
-            if isinstance(entry, Mapping):
-                problems += _check_value(f"values.{name}", entry)
-    if problems:
-        raise DocumentError(problems)
-    compile_stored = stored_compiler()
-    if compile_stored is not None:
-        compile_stored(document)
-
-
-def stored_compiler() -> Callable[..., Mapping[str, Any]] | None:
-    """The library's stored-form compiler, or None while it is not installed."""
-    try:
-        module = importlib.import_module("appconfig_core._formats.stored")
-    except ImportError:
-        return None
-    compiler: Callable[..., Mapping[str, Any]] = module.compile_stored
-    return compiler
-
-
-def _check_value(where: str, entry: Mapping[str, Any]) -> list[tuple[str, str]]:
-    if "enabled" in entry and not isinstance(entry["enabled"], bool):
-        return [(f"{where}.enabled", "must be true or false")]
-    variants = entry.get("_variants")
-    if variants is None:
-        return []
-    if not isinstance(variants, list) or not all(isinstance(v, Mapping) for v in variants):
-        return [(f"{where}._variants", "must be a list of objects")]
-    return [
-        (f"{where}._variants[{i}].enabled", "must be true or false")
-        for i, variant in enumerate(variants)
-        if not isinstance(variant.get("enabled"), bool)
-    ]
-
-
 def _racy(st: os.stat_result) -> bool:
     """Whether a same-size edit could still hide behind an unchanged mtime (clock ticks are coarse)."""
     return time.time_ns() - st.st_mtime_ns < _RACY_NS
@@ -218,7 +164,7 @@ class ProfileDirectory:
             raise MissingResource(PROFILE, profile)
         if len(matches) > 1 and key not in self._conflicts_reported:
             self._conflicts_reported.add(key)
-            logger.warning(
+            log.warning(
                 "several files define %s:%s:%s; serving %s and ignoring %s",
                 application,
                 environment,
@@ -235,7 +181,7 @@ class ProfileDirectory:
         try:
             names = sorted(entry.name for entry in os.scandir(self.root) if entry.is_file())
         except OSError as exc:
-            logger.warning("cannot list %s: %s", self.root, exc.strerror)
+            log.warning("cannot list %s: %s", self.root, exc.strerror)
             return files
         for name in names:
             parsed = parse_file_name(name)
@@ -264,12 +210,14 @@ class ProfileDirectory:
         if flags:
             try:
                 document = parse_content(raw, content_type_for_path(path.name))
-                check_stored(document)
+                version = str(self._versions.get(key, 0) + 1)
+                compiled = compile_stored(document, version=version)
                 body = json.dumps(retrieval_form(document), separators=(",", ":")).encode()
-                served = Served(key, body, JSON, self._next_version(key), document)
+                served = Served(key, body, JSON, version, compiled)
+                self._versions[key] = int(version)
             except DocumentError as exc:
                 error = f"{path.name} is not a valid FeatureFlags stored document: {exc}"
-                logger.warning(
+                log.warning(
                     "%s; %s",
                     error,
                     "keeping the last valid version" if previous else "nothing to serve yet",
@@ -300,8 +248,6 @@ __all__ = [
     "ProfileDirectory",
     "ProfileKey",
     "Served",
-    "check_stored",
     "parse_file_name",
     "retrieval_form",
-    "stored_compiler",
 ]

@@ -29,7 +29,7 @@ from ._faults import AGENT, GET_LATEST, START_SESSION, Fault, FaultQueue
 from ._http import Response, rest_json_error, text_error
 from ._profiles import ProfileDirectory
 
-logger = logging.getLogger("appconfig_core.devserver")
+log = logging.getLogger("appconfig_core.devserver")
 
 MAX_HEADER_BYTES: Final = 64 * 1024
 MAX_BODY_BYTES: Final = 64 * 1024
@@ -92,7 +92,7 @@ class DevServer:
             if self._httpd is not None:
                 return self
             if self.host not in _LOCAL_HOSTS:
-                logger.warning(
+                log.warning(
                     "DevServer is listening on %s: anyone who can reach it reads every "
                     "configuration in %s without authentication",
                     self.host,
@@ -109,7 +109,7 @@ class DevServer:
                 daemon=True,
             )
             self._thread.start()
-            logger.info("serving %s at %s", self.root, self.url)
+            log.info("serving %s at %s", self.root, self.url)
             return self
 
     def stop(self) -> None:
@@ -248,7 +248,7 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-        logger.debug("%s %s", self.address_string(), format % args)
+        log.debug("%s %s", self.address_string(), format % args)
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -304,7 +304,7 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 response = answer()
             except Exception:  # one bad request must not kill the server
-                logger.exception("DevServer failed answering %s", operation)
+                log.exception("DevServer failed answering %s", operation)
                 response = (
                     text_error(500, "InternalServerException")
                     if operation == AGENT

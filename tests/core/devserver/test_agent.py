@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from appconfig_core.devserver import DevServer, _agent
+from appconfig_core.devserver import DevServer
 from appconfig_core.devserver._agent import parse_agent_path, parse_context
 
 from .conftest import write
@@ -30,11 +30,6 @@ def get(
         return response.status, response.headers, response.read()
     finally:
         conn.close()
-
-
-needs_rule_engine = pytest.mark.skipif(
-    _agent.stored_compiler() is None, reason="appconfig_core._formats.stored is not there yet"
-)
 
 
 class TestParsing:
@@ -127,16 +122,6 @@ class TestBearerToken:
 
 
 class TestFeatureFlags:
-    def test_without_rule_engine_serves_default_variants(
-        self, server: DevServer, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """Without the rule engine, multi-variant flags fall back to their default variant."""
-        monkeypatch.setattr(_agent, "stored_compiler", lambda: None)
-        status, headers, body = get(server, f"{BASE}/flags", [("Context", "plan=gold")])
-        assert status == 200
-        assert headers["Configuration-Version"] == "1"
-        assert json.loads(body)["tiers"] == {"enabled": True, "size": 1}
-
     def test_single_flag_is_unwrapped(self, server: DevServer) -> None:
         """?flag=name returns that flag's object itself."""
         _, _, body = get(server, f"{BASE}/flags?flag=beta")
@@ -158,13 +143,11 @@ class TestFeatureFlags:
         """A Context header that is not key=value answers 400."""
         assert get(server, f"{BASE}/flags", [("Context", "gold")])[0] == 400
 
-    @needs_rule_engine
     def test_context_selects_the_variant(self, server: DevServer) -> None:
         """A Context that matches a variant's rule gets that variant, with _variant set."""
         _, _, body = get(server, f"{BASE}/flags?flag=tiers", [("Context", "plan=gold")])
         assert json.loads(body) == {"enabled": True, "size": 10, "_variant": "Big"}
 
-    @needs_rule_engine
     def test_no_context_gets_the_default_variant(self, server: DevServer) -> None:
         """Without a matching Context the default variant is returned, named."""
         _, _, body = get(server, f"{BASE}/flags")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -12,11 +13,9 @@ from appconfig_core.devserver._profiles import (
     MissingResource,
     ProfileDirectory,
     ProfileKey,
-    check_stored,
     parse_file_name,
     retrieval_form,
 )
-from appconfig_core.errors import DocumentError
 
 from .conftest import STORED, write
 
@@ -59,27 +58,6 @@ class TestRetrievalForm:
         """_createdAt and friends never reach the client."""
         document = {"version": "1", "values": {"f": {"enabled": True, "_createdAt": "x", "n": 1}}}
         assert retrieval_form(document) == {"f": {"enabled": True, "n": 1}}
-
-
-class TestCheckStored:
-    @pytest.mark.parametrize(
-        "document",
-        [
-            [],
-            {"version": "2"},
-            {"version": "1", "extra": {}},
-            {"version": "1", "values": []},
-            {"version": "1", "values": {"f": {"enabled": "yes"}}},
-        ],
-    )
-    def test_wrong_shapes_are_rejected(self, document: object) -> None:
-        """Documents AppConfig would refuse raise DocumentError."""
-        with pytest.raises(DocumentError):
-            check_stored(document)
-
-    def test_a_valid_document_passes(self) -> None:
-        """The fixture's stored document is accepted."""
-        check_stored(STORED)
 
 
 class TestProfileDirectory:
@@ -132,6 +110,35 @@ class TestProfileDirectory:
             assert directory.find("shop", "prod", "flags") == before
         assert len(caplog.records) == 1
         assert "flags.featureflags.json" in caplog.records[0].getMessage()
+
+    @pytest.mark.parametrize(
+        "document",
+        [
+            [],
+            {"version": "2"},
+            {"version": "1", "extra": {}},
+            {"version": "1", "values": []},
+            {"version": "1", "flags": {"f": {"name": "F"}}, "values": {"f": {"enabled": "yes"}}},
+            {"version": "1", "flags": {"f": {"name": "F"}}, "values": {"f": {"_variants": [{}]}}},
+        ],
+    )
+    def test_documents_appconfig_would_refuse_are_not_served(
+        self, root: Path, document: object
+    ) -> None:
+        """A stored document the library's compiler rejects is never served by either API."""
+        write(root / "shop:prod:bad.featureflags.json", json.dumps(document))
+        with pytest.raises(InvalidProfile, match="not a valid FeatureFlags stored document"):
+            ProfileDirectory(root).find("shop", "prod", "bad")
+
+    def test_a_rejected_edit_does_not_move_the_version(self, root: Path) -> None:
+        """Only valid versions are counted: the next valid edit is version 2, not 3."""
+        directory = ProfileDirectory(root)
+        path = root / "shop:prod:flags.featureflags.json"
+        assert directory.find("shop", "prod", "flags").version == "1"
+        write(path, b'{"version": "2"}')
+        assert directory.find("shop", "prod", "flags").version == "1"
+        write(path, {**STORED, "values": {}})
+        assert directory.find("shop", "prod", "flags").version == "2"
 
     def test_never_valid_flags_raise_invalid_profile(self, root: Path) -> None:
         """A FeatureFlags file that never parsed raises InvalidProfile naming the file."""
