@@ -1,21 +1,31 @@
 """The ``APPCONFIG_*`` config keys: defaults, validation and the context function.
 
-The core owns the meaning of the shared keys (`appconfig_core._integration.settings`); this module
-only adds the prefix and the keys that exist in Flask alone.
+The core owns the meaning and the checks of the shared keys
+(`appconfig_core.integration.settings_problems`); this module only adds the prefix and the
+keys that exist in Flask alone: ``CONTEXT`` (E006) and ``HEALTH_URL`` (E009).
 """
 
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from flask import Config
+from flask import Config, Flask
 
-from appconfig_core import SettingProblem, merged_settings, settings_problems
-from appconfig_core._integration.report import import_string
-from appconfig_core._integration.settings import DEFAULTS as CORE_DEFAULTS
 from appconfig_core.errors import ConfigurationError
+from appconfig_core.integration import (
+    DEFAULTS as CORE_DEFAULTS,
+)
+from appconfig_core.integration import (
+    SettingProblem,
+    callable_problem,
+    guard_context,
+    merged_settings,
+    resolve_callable,
+    settings_problems,
+)
 
 PREFIX: Final = "APPCONFIG_"
 
@@ -24,6 +34,14 @@ ADAPTER_DEFAULTS: Final[Mapping[str, Any]] = {"CONTEXT": None, "HEALTH_URL": Non
 ADAPTER_KEYS: Final = frozenset(ADAPTER_DEFAULTS)
 
 ContextFunction = Callable[[], Mapping[str, Any]]
+
+log = logging.getLogger("flask_appconfig")
+
+#: The health view's endpoint name (``url_for("appconfig_health")``).
+HEALTH_ENDPOINT: Final = "appconfig_health"
+
+_CONTEXT_HINT: Final = "use a function taking no arguments that returns a dict, or its dotted path"
+_HEALTH_HINT: Final = 'use a path such as "/-/flags", or None to serve no health endpoint'
 
 
 def set_defaults(config: Config) -> None:
@@ -39,47 +57,74 @@ def read_settings(config: Config) -> dict[str, Any]:
     )
 
 
-def find_problems(settings: Mapping[str, Any], *, own_client: bool) -> list[SettingProblem]:
-    """Every problem in ``settings``; source keys are not checked when a client was given."""
+def find_problems(
+    settings: Mapping[str, Any], *, own_client: bool, app: Flask | None = None
+) -> list[SettingProblem]:
+    """Every problem in ``settings``; source keys are not checked when a client was given.
+
+    With ``app``, a ``HEALTH_URL`` that one of its views already serves is a problem too.
+    """
     problems = settings_problems(settings, prefix=PREFIX, extra_keys=ADAPTER_KEYS)
     if own_client:
-        problems = [p for p in problems if p.code == "W001"]
-    try:
-        resolve_context(settings.get("CONTEXT"))
-    except ConfigurationError as exc:
-        problems.append(
-            SettingProblem(
-                "E006",
-                PREFIX + "CONTEXT",
-                str(exc),
-                "use a function taking no arguments that returns a dict, or its dotted path",
-            )
-        )
+        problems = [p for p in problems if not p.is_error]
+    found = [
+        None
+        if settings.get("CONTEXT") is None
+        else callable_problem(
+            settings["CONTEXT"],
+            key=PREFIX + "CONTEXT",
+            code="E006",
+            hint=_CONTEXT_HINT,
+            allow_object=True,
+        ),
+        _health_url_problem(settings.get("HEALTH_URL")),
+    ]
     url = settings.get("HEALTH_URL")
-    if url is not None and not (isinstance(url, str) and url.startswith("/")):
-        problems.append(
-            SettingProblem(
+    if app is not None and found[-1] is None and url is not None:
+        found.append(health_route_problem(app, url, HEALTH_ENDPOINT))
+    return problems + [problem for problem in found if problem is not None]
+
+
+def _health_url_problem(url: Any) -> SettingProblem | None:
+    if url is None or (isinstance(url, str) and url.startswith("/")):
+        return None
+    shown = repr(url) if isinstance(url, str) else type(url).__name__
+    return SettingProblem("E009", PREFIX + "HEALTH_URL", f"{shown} is not a path", _HEALTH_HINT)
+
+
+def health_route_problem(app: Flask, url: str, endpoint: str) -> SettingProblem | None:
+    """E009 when another view of ``app`` already answers GET at ``url``.
+
+    Werkzeug would keep both rules and serve only one of them, silently: either the health
+    endpoint or the application's own page would never be reached.
+    """
+    for rule in app.url_map.iter_rules():
+        if rule.rule == url and rule.endpoint != endpoint and "GET" in (rule.methods or ()):
+            return SettingProblem(
                 "E009",
                 PREFIX + "HEALTH_URL",
-                f"health URL {url!r} is not a path",
-                'use a path such as "/-/flags", or None to serve no health endpoint',
+                f"{url!r} is already the route of the view {rule.endpoint!r}",
+                "choose a path no view of the app uses, e.g. '/-/flags'",
             )
-        )
-    return problems
+    return None
 
 
 def error_message(problems: list[SettingProblem]) -> str:
     """One message listing every error, each with its code, key and hint."""
-    lines = [f"[{p.code}] {p.key}: {p.message} ({p.hint})" for p in problems]
+    lines = [f"[{p.code}] {p} ({p.hint})" for p in problems]
     return "flask_appconfig cannot start:\n  " + "\n  ".join(lines)
 
 
 def resolve_context(value: Any) -> ContextFunction | None:
-    """The context function ``APPCONFIG_CONTEXT`` names; `ConfigurationError` when unusable."""
+    """The context function ``APPCONFIG_CONTEXT`` names, guarded so that a raise or a
+    non-dict gives an empty context (logged once) instead of a failed request.
+
+    `ConfigurationError` when it names nothing callable.
+    """
     if value is None:
         return None
-    target = import_string(value) if isinstance(value, str) else value
-    if not callable(target):
-        raise ConfigurationError(f"APPCONFIG_CONTEXT {value!r} is not callable")
-    function: ContextFunction = target
-    return function
+    try:
+        function = resolve_callable(value, allow_object=True)
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"[E006] {PREFIX}CONTEXT: {exc}") from None
+    return guard_context(function, log)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from django.test import override_settings
 from django_appconfig._client import current_client, reset_client
 
 HINT_NAME = "set it to the AppConfig {} name or ID"
+NAMES = {"APPLICATION": "a", "ENVIRONMENT": "e", "PROFILE": "p"}
 
 
 def appconfig_messages() -> list[object]:
@@ -36,31 +38,55 @@ class TestCheckSettings:
         with override_settings(APPCONFIG={"SOURCE": source}):
             assert appconfig_messages() == [
                 Error(
-                    f"APPCONFIG.{key} is required for the {source!r} source",
+                    f"APPCONFIG.{key}: required for the {source!r} source",
                     hint=HINT_NAME.format(key.lower()),
                     id="django_appconfig.E001",
                 )
                 for key in ("APPLICATION", "ENVIRONMENT", "PROFILE")
             ]
 
-    @pytest.mark.parametrize("interval", [5, 14, 86401, 30.5])
-    def test_poll_interval_outside_appconfig_limits(self, interval: float) -> None:
-        """An interval outside 15..86400 whole seconds for AppConfig is E002."""
-        names = {"APPLICATION": "a", "ENVIRONMENT": "e", "PROFILE": "p"}
-        with override_settings(APPCONFIG={**names, "POLL_INTERVAL": interval}):
+    def test_wrong_type_is_not_missing(self) -> None:
+        """APPLICATION=123 is reported as the wrong type, not as a missing value."""
+        with override_settings(APPCONFIG={**NAMES, "APPLICATION": 123}):
             assert appconfig_messages() == [
                 Error(
-                    f"APPCONFIG.POLL_INTERVAL: poll interval {interval} is outside AppConfig's limits",
+                    "APPCONFIG.APPLICATION: must be a string, not int",
+                    hint=HINT_NAME.format("application"),
+                    id="django_appconfig.E001",
+                )
+            ]
+
+    @pytest.mark.parametrize("interval", [5, 14, 86401])
+    def test_poll_interval_outside_appconfig_limits(self, interval: int) -> None:
+        """A whole number outside 15..86400 for AppConfig is E002."""
+        with override_settings(APPCONFIG={**NAMES, "POLL_INTERVAL": interval}):
+            assert appconfig_messages() == [
+                Error(
+                    f"APPCONFIG.POLL_INTERVAL: {interval} is outside AppConfig's limits",
                     hint="use whole seconds from 15 to 86400, or None",
                     id="django_appconfig.E002",
                 )
             ]
 
+    @pytest.mark.parametrize(
+        ("interval", "message"),
+        [
+            ("30", "must be a number of seconds, not str '30'"),
+            (30.5, "must be a whole number of seconds for the 'appconfig' source, not 30.5"),
+            (True, "must be a number of seconds, not bool True"),
+        ],
+    )
+    def test_poll_interval_of_the_wrong_type(self, interval: object, message: str) -> None:
+        """A string, a fraction or a bool is a type problem, not a range one (still E002)."""
+        with override_settings(APPCONFIG={**NAMES, "POLL_INTERVAL": interval}):
+            assert [(m.id, m.msg) for m in appconfig_messages()] == [
+                ("django_appconfig.E002", f"APPCONFIG.POLL_INTERVAL: {message}")
+            ]
+
     @pytest.mark.parametrize("interval", [15, 86400, None])
     def test_poll_interval_at_the_limits_passes(self, interval: int | None) -> None:
         """15 and 86400 themselves, and None (AppConfig's own interval), raise nothing."""
-        names = {"APPLICATION": "a", "ENVIRONMENT": "e", "PROFILE": "p"}
-        with override_settings(APPCONFIG={**names, "POLL_INTERVAL": interval}):
+        with override_settings(APPCONFIG={**NAMES, "POLL_INTERVAL": interval}):
             assert appconfig_messages() == []
 
     def test_poll_interval_not_positive_for_a_file(self) -> None:
@@ -68,8 +94,8 @@ class TestCheckSettings:
         with override_settings(APPCONFIG={"SOURCE": "file", "FILE": __file__, "POLL_INTERVAL": 0}):
             assert appconfig_messages() == [
                 Error(
-                    "APPCONFIG.POLL_INTERVAL: poll interval 0 is not a positive number",
-                    hint="use seconds, e.g. 5",
+                    "APPCONFIG.POLL_INTERVAL: must be more than 0 and at most 86400 seconds, not 0",
+                    hint="use a number of seconds, e.g. 5, or None",
                     id="django_appconfig.E002",
                 )
             ]
@@ -80,8 +106,19 @@ class TestCheckSettings:
         with override_settings(APPCONFIG={"SOURCE": "file", "FILE": str(missing)}):
             assert appconfig_messages() == [
                 Error(
-                    f"APPCONFIG.FILE: the flags file {str(missing)!r} does not exist",
+                    f"APPCONFIG.FILE: {str(missing)!r} does not exist",
                     hint="create it or fix the path",
+                    id="django_appconfig.E003",
+                )
+            ]
+
+    def test_directory_is_not_a_flags_file(self, tmp_path: Path) -> None:
+        """A directory given as FILE is reported as a directory, not as missing."""
+        with override_settings(APPCONFIG={"SOURCE": "file", "FILE": str(tmp_path)}):
+            assert appconfig_messages() == [
+                Error(
+                    f"APPCONFIG.FILE: {str(tmp_path)!r} is a directory, not a flags file",
+                    hint="give the path of a JSON or YAML file",
                     id="django_appconfig.E003",
                 )
             ]
@@ -91,7 +128,7 @@ class TestCheckSettings:
         """The file source without FILE is E003 too."""
         assert appconfig_messages() == [
             Error(
-                "APPCONFIG.FILE is required for the 'file' source",
+                "APPCONFIG.FILE: required for the 'file' source",
                 hint="set it to a JSON or YAML flags file",
                 id="django_appconfig.E003",
             )
@@ -119,8 +156,8 @@ class TestCheckSettings:
         with override_settings(APPCONFIG=config):
             assert appconfig_messages() == [
                 Error(
-                    "APPCONFIG.START_TIMEOUT: start timeout -1 is not a number of seconds >= 0",
-                    hint="use e.g. 5",
+                    "APPCONFIG.START_TIMEOUT: must be from 0 to 300 seconds, not -1",
+                    hint="use a number of seconds, e.g. 5 (0 never waits)",
                     id="django_appconfig.E007",
                 ),
                 Error(
@@ -131,12 +168,43 @@ class TestCheckSettings:
                 ),
             ]
 
+    @pytest.mark.parametrize(
+        ("key", "value", "message", "code"),
+        [
+            ("START_TIMEOUT", math.nan, "must be a finite number of seconds, not nan", "E007"),
+            ("DEFAULTS", ["beta"], "must be a dict of flag names to defaults, not list", "E007"),
+            ("AGENT_URL", "localhost:2772", "'localhost:2772' is not an http(s) URL", "E010"),
+            ("CACHE_PATH", 5, "must be a path (str or os.PathLike), not int", "E011"),
+            ("REGION", 1, "must be a string, not int", "E012"),
+            ("ENDPOINT_URL", "appconfig", "'appconfig' is not an http(s) URL", "E012"),
+        ],
+    )
+    def test_every_key_is_type_checked(
+        self, key: str, value: object, message: str, code: str
+    ) -> None:
+        """Keys that once passed `check` silently, or crashed it, are each one error with an id."""
+        with override_settings(APPCONFIG={**NAMES, key: value}):
+            assert [(m.id, m.msg) for m in appconfig_messages()] == [
+                (f"django_appconfig.{code}", f"APPCONFIG.{key}: {message}")
+            ]
+
+    @override_settings(APPCONFIG=["APPLICATION"])
+    def test_appconfig_not_a_dict(self) -> None:
+        """An APPCONFIG that is not a dict is one error, E013, and nothing else."""
+        assert appconfig_messages() == [
+            Error(
+                "APPCONFIG: must be a dict of settings, not list",
+                hint='write it as {"APPLICATION": "...", "ENVIRONMENT": "...", "PROFILE": "..."}',
+                id="django_appconfig.E013",
+            )
+        ]
+
     def test_unknown_key_warns(self) -> None:
         """A misspelt key is a warning (W001), not an error."""
         with override_settings(APPCONFIG={"SOURCE": "file", "FILE": __file__, "POLL_INTERVALL": 5}):
             assert appconfig_messages() == [
                 CheckWarning(
-                    "unknown setting APPCONFIG.POLL_INTERVALL",
+                    "APPCONFIG.POLL_INTERVALL: unknown setting",
                     hint="remove it or fix its spelling",
                     id="django_appconfig.W001",
                 )
@@ -147,22 +215,27 @@ class TestCheckSettings:
         with override_settings(
             APPCONFIG={"SOURCE": "file", "FILE": __file__, "CONTEXT": "nowhere.context"}
         ):
-            [message] = appconfig_messages()
-        assert message.id == "django_appconfig.E006"
-        assert message.msg.startswith(
-            "APPCONFIG.CONTEXT cannot be imported: cannot import 'nowhere'"
-        )
-        assert message.hint == (
-            "set it to the dotted path of a request -> dict function,"
-            " e.g. 'myproject.flags.context'"
-        )
+            assert appconfig_messages() == [
+                Error(
+                    "APPCONFIG.CONTEXT: cannot import 'nowhere' for 'nowhere.context':"
+                    " No module named 'nowhere'",
+                    hint="set it to the dotted path of a request -> dict function,"
+                    " e.g. 'myproject.flags.context'",
+                    id="django_appconfig.E006",
+                )
+            ]
 
-    def test_context_not_callable(self) -> None:
-        """A CONTEXT naming something that is not a function is E006 too."""
-        dotted = f"{__name__}.NOT_CALLABLE"
+    @pytest.mark.parametrize(
+        ("dotted", "kind"), [(f"{__name__}.NOT_CALLABLE", "int"), ("os.sep", "str")]
+    )
+    def test_context_not_callable(self, dotted: str, kind: str) -> None:
+        """A CONTEXT naming something importable that is not a function is E006 too."""
         with override_settings(APPCONFIG={"SOURCE": "file", "FILE": __file__, "CONTEXT": dotted}):
             assert [(m.id, m.msg) for m in appconfig_messages()] == [
-                ("django_appconfig.E006", f"APPCONFIG.CONTEXT {dotted!r} is not callable")
+                (
+                    "django_appconfig.E006",
+                    f"APPCONFIG.CONTEXT: {dotted!r} is not callable (it is {kind})",
+                )
             ]
 
     def test_importable_context_passes(self) -> None:
@@ -174,15 +247,15 @@ class TestCheckSettings:
     @override_settings(APPCONFIG={"CLIENT": "nowhere.factory"})
     def test_client_replaces_source_checks(self) -> None:
         """With CLIENT the source keys are not checked; an unimportable CLIENT is E008."""
-        [message] = appconfig_messages()
-        assert message.id == "django_appconfig.E008"
-        assert message.msg.startswith(
-            "APPCONFIG.CLIENT cannot be imported: cannot import 'nowhere'"
-        )
-        assert message.hint == (
-            "set it to the dotted path of a () -> FlagClient function,"
-            " e.g. 'myproject.flags.client'"
-        )
+        assert appconfig_messages() == [
+            Error(
+                "APPCONFIG.CLIENT: cannot import 'nowhere' for 'nowhere.factory':"
+                " No module named 'nowhere'",
+                hint="set it to the dotted path of a () -> FlagClient function,"
+                " e.g. 'myproject.flags.client'",
+                id="django_appconfig.E008",
+            )
+        ]
 
     def test_client_factory_passes(self) -> None:
         """A CLIENT naming a factory raises nothing, even with no source keys at all."""
@@ -192,6 +265,6 @@ class TestCheckSettings:
     def test_checks_start_nothing(self) -> None:
         """Running the checks builds no client (so ``manage.py check`` opens no connection)."""
         reset_client()
-        with override_settings(APPCONFIG={"APPLICATION": "a", "ENVIRONMENT": "e", "PROFILE": "p"}):
+        with override_settings(APPCONFIG=NAMES):
             run_checks()
             assert current_client() is None
