@@ -17,7 +17,7 @@ from appconfig_core._evaluation.flagset import Clock, CompiledFlag
 from appconfig_core._evaluation.result import Evaluation, Status
 from appconfig_core._evaluation.snapshot import Snapshot, compile_defaults
 from appconfig_core._formats.detect import AUTO, check_format
-from appconfig_core._sources.base import Source
+from appconfig_core._sources.base import Source, source_identity
 from appconfig_core.errors import ConfigurationError, DocumentError
 
 from .cache import DiskCache
@@ -68,7 +68,7 @@ class FlagClient:
         self.source = source
         self._start_timeout = float(start_timeout)
         self._store = Store(format=format, defaults=defaults, clock=clock)
-        self._cache = DiskCache(cache_path, source.description) if cache_path else None
+        self._cache = DiskCache(cache_path, source_identity(source)) if cache_path else None
         self._changes: Listeners[ChangeEvent] = Listeners("on_change")
         self._errors: Listeners[BaseException] = Listeners("on_error")
         self._lock = threading.RLock()
@@ -116,20 +116,24 @@ class FlagClient:
     def _load_cache(self) -> None:
         if self._cache is None:
             return
-        content = self._cache.read()
-        if content is None or self._store.loaded:
+        cached = self._cache.read()
+        if cached is None or self._store.loaded:
             return
         try:
-            event = self._store.load(content, "cache", if_empty=True)
+            event = self._store.load(
+                cached.content, "cache", if_empty=True, fetched_at=cached.fetched_at
+            )
         except DocumentError as exc:
             log.warning("appconfig-flags: ignoring the cache file %s: %s", self._cache.path, exc)
             return
         if event is None:
             return  # the network answered while the cache was being read: it wins
         log.warning(
-            "appconfig-flags: %s did not answer in time; serving version %s from the cache",
+            "appconfig-flags: %s did not answer in time; serving version %s from the cache,"
+            " fetched %s",
             self.source.description,
-            content.version,
+            cached.content.version,
+            cached.fetched_at.isoformat(timespec="seconds"),
         )
         self._changes.emit(event)
 

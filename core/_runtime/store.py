@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from appconfig_core._evaluation.flagset import Clock, CompiledFlag, utc_now
@@ -16,6 +17,7 @@ from appconfig_core._evaluation.snapshot import Snapshot, compile_defaults
 from appconfig_core._formats.detect import compile_document
 from appconfig_core._sources.base import Content
 from appconfig_core._sources.content import parse_content
+from appconfig_core._sources.redact import redact
 
 from .events import ChangeEvent
 
@@ -37,6 +39,7 @@ class Store:
         self._lock = threading.Lock()
         self._base = self._empty()
         self._raw: bytes | None = None
+        self._fetched_at: datetime | None = None
         #: The snapshot readers use: the loaded one with test overrides laid over it.
         self.current: Snapshot = self._base
         self.origin: Origin = "defaults"
@@ -54,8 +57,8 @@ class Store:
             loaded_at=None,
         )
 
-    def compile(self, content: Content) -> Snapshot:
-        """Parse and compile ``content`` into a snapshot; raises `DocumentError`."""
+    def compile(self, content: Content, *, fetched_at: datetime | None = None) -> Snapshot:
+        """Parse and compile ``content`` (fetched at ``fetched_at``, else now); raises `DocumentError`."""
         document = parse_content(content.data, content.content_type)
         flags = compile_document(
             document, format=self._format, version=content.version, clock=self._clock
@@ -66,11 +69,16 @@ class Store:
             defaults=self._defaults,
             version=content.version,
             content_type=content.content_type,
-            loaded_at=utc_now(),
+            loaded_at=fetched_at or utc_now(),
         )
 
     def load(
-        self, content: Content, origin: Origin, *, if_empty: bool = False
+        self,
+        content: Content,
+        origin: Origin,
+        *,
+        if_empty: bool = False,
+        fetched_at: datetime | None = None,
     ) -> ChangeEvent | None:
         """Install ``content``; return the change, or ``None`` when it is the same content.
 
@@ -78,21 +86,25 @@ class Store:
         is loaded, even one the poller swapped in while this content was being compiled:
         stale cached content must never replace fresh network content.
         Raises `DocumentError` (and keeps the current snapshot) when the content is invalid.
+        ``fetched_at`` is when the content was fetched (the disk cache's record), else now:
+        `Status.updated_at` reports it, so a restart never makes old flags look fresh.
         """
         if if_empty and self._base.loaded:
             return None
         if content.data == self._raw and content.version == self._base.version:
             with self._lock:
                 self.origin = origin
+                self._fetched_at = fetched_at or utc_now()
                 self._succeeded(origin)
             return None
-        snapshot = self.compile(content)
+        snapshot = self.compile(content, fetched_at=fetched_at)
         with self._lock:
             old = self._base
             if if_empty and old.loaded:
                 return None
             self._base = snapshot
             self._raw = content.data
+            self._fetched_at = snapshot.loaded_at
             self.origin = origin
             self._succeeded(origin)
             self.current = self._overlay(snapshot)
@@ -162,7 +174,7 @@ class Store:
             ready=base.loaded,
             origin=self.origin if base.loaded else "defaults",
             version=base.version,
-            updated_at=base.loaded_at,
+            updated_at=self._fetched_at if base.loaded else None,
             last_error=self.last_error,
             consecutive_failures=self.consecutive_failures,
         )
@@ -175,4 +187,4 @@ def snapshot_flags(snapshot: Snapshot) -> Mapping[str, CompiledFlag]:
 
 def _describe(error: BaseException) -> str:
     text = str(error) or type(error).__name__
-    return f"{type(error).__name__}: {text}"
+    return redact(f"{type(error).__name__}: {text}")

@@ -16,12 +16,11 @@ from collections.abc import Mapping
 
 from appconfig_core.errors import ConfigurationError, FetchError, ResourceNotFoundError
 
-from .base import Content, FetchResult
+from .base import MAX_CONTENT_BYTES, Content, FetchResult
 
 DEFAULT_URL = "http://localhost:2772"
 DEFAULT_POLL_INTERVAL = 10.0
 DEFAULT_TIMEOUT = 3.0
-MAX_BODY_BYTES = 8 * 1024 * 1024
 NOT_FOUND_RETRY = 60.0
 VERSION_HEADER = "Configuration-Version"
 
@@ -66,6 +65,14 @@ class AgentSource:
             f"/configurations/{quote(profile, safe='')}"
         )
         self.description: str = f"AppConfig Agent {application}/{environment}/{profile}"
+        #: What serves the flags, for `Status.origin`.
+        self.origin = "network"
+        #: Where this reads from, as the disk cache records it (never the token).
+        self.identity: dict[str, str] = {
+            "source": "agent",
+            "url": self.url,
+            "description": self.description,
+        }
         self._poll_interval = float(poll_interval)
         self._token = token
         self._timeout = float(timeout)
@@ -111,7 +118,7 @@ class AgentSource:
                 try:
                     connection.request("GET", self._path, headers=sent)
                     response = connection.getresponse()
-                    body = response.read(MAX_BODY_BYTES + 1)
+                    body = response.read(MAX_CONTENT_BYTES + 1)
                 finally:
                     watchdog.cancel()
             finally:
@@ -127,9 +134,9 @@ class AgentSource:
             raise self._too_slow(limit, None)
         if response.status != 200:
             raise self._http_error(response.status, body[:512])
-        if len(body) > MAX_BODY_BYTES:
+        if len(body) > MAX_CONTENT_BYTES:
             raise FetchError(
-                f"{self.description}: the answer is larger than {MAX_BODY_BYTES} bytes"
+                f"{self.description}: the answer is larger than {MAX_CONTENT_BYTES} bytes"
             )
         return body, response.getheader("Content-Type"), response.getheader(VERSION_HEADER)
 

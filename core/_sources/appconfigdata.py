@@ -5,18 +5,25 @@ answer, replacing it on every response. An empty body means "unchanged". The wai
 next call is the NextPollIntervalInSeconds the service returned last. A "too early" answer
 waits one interval and keeps the token; an expired or corrupted token starts a new session
 at once; a token held for 23 hours (a long interval, a long outage) is not used: a new
-session is started instead, before AWS's 24-hour token lifetime can run out.
+session is started instead, before AWS's 24-hour token lifetime can run out. A token the
+service rejected is never presented again.
+
+Answers over `MAX_CONTENT_BYTES` are refused without being read whole, and the next try is a
+new session after `NOT_FOUND_RETRY`, so the refusal stays visible until a smaller version is
+deployed. Error messages never carry a session token (botocore puts them in its URLs).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from appconfig_core.errors import ConfigurationError, FetchError, ResourceNotFoundError
 
-from .base import Content, FetchResult
+from .base import MAX_CONTENT_BYTES, Content, FetchResult
+from .redact import redact
 
 if TYPE_CHECKING:
     from mypy_boto3_appconfigdata import AppConfigDataClient
@@ -74,6 +81,8 @@ class AppConfigDataSource:
         self.environment = environment
         self.profile = profile
         self.description: str = f"AppConfig {application}/{environment}/{profile}"
+        #: What serves the flags, for `Status.origin`.
+        self.origin = "network"
         self._min_poll_interval = min_poll_interval
         self._given_client = client
         self._client = client
@@ -83,6 +92,39 @@ class AppConfigDataSource:
         self._token: str | None = None
         self._token_received = 0.0
         self._interval = float(min_poll_interval or DEFAULT_POLL_INTERVAL)
+
+    @property
+    def identity(self) -> dict[str, str]:
+        """Which configuration, region and endpoint this reads, as the disk cache records it.
+
+        Region and endpoint are the configured ones (``region_name``/``endpoint_url``, the
+        given client's, else ``AWS_DEFAULT_REGION``/``AWS_REGION`` and
+        ``AWS_ENDPOINT_URL_APPCONFIGDATA``/``AWS_ENDPOINT_URL``; empty when boto3's own
+        configuration decides), so that reading it never imports boto3.
+        """
+        meta = getattr(self._given_client, "meta", None)
+        env = os.environ.get
+        region = (
+            self._region_name
+            or getattr(meta, "region_name", None)
+            or env("AWS_DEFAULT_REGION")
+            or env("AWS_REGION")
+        )
+        endpoint = (
+            self._endpoint_url
+            or getattr(meta, "endpoint_url", None)
+            or env("AWS_ENDPOINT_URL_APPCONFIGDATA")
+            or env("AWS_ENDPOINT_URL")
+        )
+        return {
+            "source": "appconfigdata",
+            "application": self.application,
+            "environment": self.environment,
+            "profile": self.profile,
+            "region": str(region or ""),
+            "endpoint": str(endpoint or ""),
+            "description": self.description,
+        }
 
     @property
     def poll_interval(self) -> float:
@@ -97,7 +139,13 @@ class AppConfigDataSource:
             response = self._call_get_latest()
         except _TokenRejected:
             self._start_session()
-            response = self._call_get_latest()
+            try:
+                response = self._call_get_latest()
+            except _TokenRejected as again:
+                raise FetchError(
+                    f"{self.description}: AppConfig called the token of a new session"
+                    f" {again.problem.lower()} too; starting another session on the next try"
+                ) from None
         token = response.get("NextPollConfigurationToken")
         if token:
             self._token = token
@@ -105,22 +153,43 @@ class AppConfigDataSource:
         interval = response.get("NextPollIntervalInSeconds")
         if isinstance(interval, int | float):
             self._interval = max(float(interval), MIN_WAIT)
-        try:
-            body = response["Configuration"].read()
-        except Exception as exc:  # noqa: BLE001 - a body cut short: botocore raises its own types
-            # The service now counts this version as delivered to the session, so only a
-            # new session will send it again.
-            self._token = None
-            raise FetchError(
-                f"{self.description}: the configuration was cut short while reading it ({exc});"
-                " starting a new session",
-                original_error=exc,
-            ) from None
+        body = self._read_body(response)
         if not body:
             return FetchResult(None, self._interval)
         version = response.get("VersionLabel") or None
         content = Content(data=body, content_type=response.get("ContentType"), version=version)
         return FetchResult(content, self._interval)
+
+    def _read_body(self, response: Mapping[str, Any]) -> bytes:
+        """The configuration, read up to `MAX_CONTENT_BYTES` (one byte more tells it is over).
+
+        On any failure the service already counts this version as delivered to the session,
+        so the token is dropped: only a new session sends it again.
+        """
+        stream = response["Configuration"]
+        headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        try:
+            announced = int(headers.get("content-length", 0))
+            body = (
+                b"" if announced > MAX_CONTENT_BYTES else _read_at_most(stream, MAX_CONTENT_BYTES)
+            )
+        except Exception as exc:  # noqa: BLE001 - a body cut short: botocore raises its own types
+            self._token = None
+            raise FetchError(
+                f"{self.description}: the configuration was cut short while reading it"
+                f" ({redact(str(exc))}); starting a new session",
+                original_error=exc,
+            ) from None
+        if announced > MAX_CONTENT_BYTES or len(body) > MAX_CONTENT_BYTES:
+            stream.close()
+            self._token = None
+            raise FetchError(
+                f"{self.description}: version {response.get('VersionLabel') or '?'} is larger"
+                f" than {MAX_CONTENT_BYTES} bytes (AppConfig's limit) and was refused; deploy"
+                f" a smaller configuration. Asking again in {NOT_FOUND_RETRY:.0f}s",
+                retry_after=NOT_FOUND_RETRY,
+            )
+        return body
 
     def _call_get_latest(self) -> Mapping[str, Any]:
         assert self._token is not None
@@ -128,7 +197,10 @@ class AppConfigDataSource:
         try:
             return client.get_latest_configuration(ConfigurationToken=self._token)
         except Exception as exc:  # noqa: BLE001 - classified below; nothing escapes unnamed
-            raise self._classify(exc, "GetLatestConfiguration") from None
+            error = self._classify(exc, "GetLatestConfiguration")
+            if isinstance(error, _TokenRejected):
+                self._token = None  # never presented again
+            raise error from None
 
     def _start_session(self) -> None:
         client = self._get_client()
@@ -148,19 +220,23 @@ class AppConfigDataSource:
         self._token_received = self._clock()
 
     def _classify(self, exc: BaseException, operation: str) -> FetchError:
+        """A `FetchError` for ``exc`` whose message names what failed, without any token."""
+        detail = redact(str(exc))
         response = getattr(exc, "response", None)
         if not isinstance(response, Mapping):
             if type(exc).__name__ == "NoCredentialsError":
                 return FetchError(
-                    f"{self.description}: {exc}; configure AWS credentials for boto3"
+                    f"{self.description}: {detail}; configure AWS credentials for boto3"
                     " (an IAM role, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
                     original_error=exc,
                     retry_after=NOT_FOUND_RETRY,
                 )
-            return FetchError(f"{self.description}: {operation} failed: {exc}", original_error=exc)
+            return FetchError(
+                f"{self.description}: {operation} failed: {detail}", original_error=exc
+            )
         error = response.get("Error") or {}
-        code = error.get("Code", "")
-        message = error.get("Message", "")
+        code = redact(str(error.get("Code", "")))
+        message = redact(str(error.get("Message", "")))
         if code == "BadRequestException":
             problem = _problem(response)
             if problem == "PollIntervalNotSatisfied" or "too early" in message.lower():
@@ -171,7 +247,7 @@ class AppConfigDataSource:
                     retry_after=self._interval,
                 )
             if problem in {"Expired", "Corrupted"} and operation == "GetLatestConfiguration":
-                return _TokenRejected(f"{self.description}: token {problem.lower()}")
+                return _TokenRejected(problem, f"{self.description}: token {problem.lower()}")
             return FetchError(
                 f"{self.description}: AppConfig rejected {operation}: {message or code}",
                 original_error=exc,
@@ -237,6 +313,23 @@ class AppConfigDataSource:
 
 class _TokenRejected(FetchError):
     """The token expired or could not be read: start a new session and ask again."""
+
+    def __init__(self, problem: str, message: str) -> None:
+        self.problem = problem
+        super().__init__(message)
+
+
+def _read_at_most(stream: Any, limit: int) -> bytes:
+    """Up to ``limit + 1`` bytes; ending on an empty read lets botocore check the length."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _problem(response: Mapping[str, Any]) -> str | None:

@@ -16,11 +16,16 @@ from .content import JSON, TEXT
 class StaticSource:
     """Serves one in-memory document; `update` replaces it and the poller picks it up.
 
-    ``document`` is a dict/list (sent as JSON), a str (text), or bytes with a
+    ``document`` is a dict/list (sent as JSON, keys in the document's own order: Powertools
+    rules and AppConfig variants are tried in that order), a str (text), or bytes with a
     ``content_type``. The version is a short hash of the content unless given.
     """
 
     description = "static document"
+    #: What serves the flags, for `Status.origin`.
+    origin = "static"
+    #: What `Status.origin` says when this source served the flags.
+    origin = "static"
 
     def __init__(
         self,
@@ -71,7 +76,7 @@ def _to_content(document: Any, content_type: str | None, version: str | None) ->
         kind = content_type or TEXT
     else:
         try:
-            data = json.dumps(document, sort_keys=True).encode("utf-8")
+            data = json.dumps(document).encode("utf-8")
         except (TypeError, ValueError) as exc:
             raise ConfigurationError(
                 f"StaticSource needs a JSON-serialisable document: {exc}"

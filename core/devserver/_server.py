@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
 
+from appconfig_core._sources.redact import redact
 from appconfig_core.errors import ConfigurationError
 
 from ._agent import Agent, parse_agent_path
@@ -43,7 +44,8 @@ class RequestRecord:
     """One API request the server saw (the control surface is not recorded).
 
     ``status`` is None when no response was sent (``drop``, ``hang``). ``token`` is the
-    token a GetLatestConfiguration presented; ``next_token`` the token the answer handed out.
+    token a GetLatestConfiguration presented; ``next_token`` the token the answer handed out
+    (for tests; ``path`` and the HTTP log show ``configuration_token=<redacted>``).
     """
 
     operation: str
@@ -248,7 +250,7 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-        log.debug("%s %s", self.address_string(), format % args)
+        log.debug("%s %s", self.address_string(), redact(format % args))
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -294,7 +296,7 @@ class _Handler(BaseHTTPRequestHandler):
         if kind in ("hang", "drop") or (
             kind == "delay" and fault is not None and dev._stopping.wait(fault.seconds)
         ):
-            dev._record(RequestRecord(operation, self.command, self.path, None))
+            dev._record(RequestRecord(operation, self.command, redact(self.path), None))
             if kind == "hang" and fault is not None:
                 dev._stopping.wait(fault.seconds or None)
             self.close_connection = True
@@ -316,7 +318,7 @@ class _Handler(BaseHTTPRequestHandler):
             RequestRecord(
                 operation,
                 self.command,
-                self.path,
+                redact(self.path),
                 response.status,
                 response.token,
                 response.next_token,

@@ -141,8 +141,8 @@ class TestAtomicWrite:
         _, status = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
         assert path.read_bytes() == before
-        content = DiskCache(path, DESCRIPTION).read()
-        assert content is not None and content.version == "7"
+        cached = DiskCache(path, DESCRIPTION).read()
+        assert cached is not None and cached.content.version == "7"
 
     def test_failed_write_keeps_old_file_and_leaves_no_temporary(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -167,5 +167,5 @@ class TestAtomicWrite:
         newer = Content(b'{"beta": {"enabled": false}}', "application/json", "8")
         assert DiskCache(path, DESCRIPTION).write(newer)
         assert path.stat().st_ino != inode
-        content = DiskCache(path, DESCRIPTION).read()
-        assert content == newer
+        cached = DiskCache(path, DESCRIPTION).read()
+        assert cached is not None and cached.content == newer

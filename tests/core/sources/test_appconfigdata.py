@@ -18,6 +18,7 @@ from appconfig_core import (
     ResourceNotFoundError,
 )
 from appconfig_core._runtime.cache import DiskCache
+from appconfig_core._sources.base import source_identity
 from appconfig_core.errors import FetchError
 from tests.core.conftest import APP, ENV, PROFILE, content
 
@@ -161,7 +162,7 @@ class TestProtocol:
         """A NextPollIntervalInSeconds that changes mid-session is the next wait, each time."""
 
         class Body:
-            def read(self) -> bytes:
+            def read(self, amt: int | None = None) -> bytes:
                 return b""
 
         class Client:
@@ -316,7 +317,7 @@ class TestWithClient:
     ) -> None:
         """With the server failing at start, the cache is served first; then the network takes over."""
         cache_path = tmp_path / "flags.cache"
-        DiskCache(cache_path, source.description).write(
+        DiskCache(cache_path, source_identity(source)).write(
             content({"beta": {"enabled": False}}, "old")
         )
         devserver.inject("error500", count=1, operation="StartConfigurationSession")
