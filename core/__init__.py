@@ -3,9 +3,24 @@
 The public names live here; everything else is private and may change.
 """
 
-from ._evaluation.result import Evaluation, Status
+from ._evaluation.result import (
+    DEFAULT,
+    ERROR,
+    FLAG_NOT_FOUND,
+    GENERAL,
+    PARSE_ERROR,
+    PROVIDER_NOT_READY,
+    SPLIT,
+    STATIC,
+    TARGETING_MATCH,
+    TYPE_MISMATCH,
+    Evaluation,
+    Health,
+    Rejection,
+    Status,
+)
 from ._evaluation.snapshot import Snapshot
-from ._evaluation.view import FlagsView
+from ._evaluation.view import ContextSource, FlagsView
 from ._integration.settings import SettingProblem, build_client, merged_settings, settings_problems
 from ._runtime.client import FlagClient
 from ._runtime.events import ChangeEvent
@@ -47,4 +62,17 @@ __all__ = [
     "FetchError",
     "ResourceNotFoundError",
     "RuleSyntaxError",
+    "ContextSource",
+    "Rejection",
+    "Health",
+    "STATIC",
+    "TARGETING_MATCH",
+    "SPLIT",
+    "DEFAULT",
+    "ERROR",
+    "FLAG_NOT_FOUND",
+    "PROVIDER_NOT_READY",
+    "TYPE_MISMATCH",
+    "PARSE_ERROR",
+    "GENERAL",
 ]

@@ -1,9 +1,11 @@
-"""``appconfig-flags``: validate a flag file, evaluate one flag, fetch a profile once.
+"""``appconfig-flags``: validate a flag file, evaluate one flag, fetch a profile once, and
+report a profile's health as an application would see it.
 
 Exit codes: 0 success; 1 the document, flag or fetch is the problem (invalid document, no
 such flag, AppConfig unreachable or refusing); 2 the command line or the file cannot be used
-(bad arguments, unreadable file, malformed ``-c``). User errors print one line to stderr,
-never a traceback.
+(bad arguments, unreadable file, malformed ``-c``). ``status`` exits 0 ok, 1 degraded,
+2 unavailable, like the ``status`` commands of the Django and Flask adapters. Every error is
+one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,13 +18,19 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from ._evaluation.flagset import Clock, FlagSet
-from ._evaluation.result import Evaluation
 from ._formats.detect import (
     AUTO,
     FORMATS,
     compile_document,
 )
-from ._integration.report import parse_context_pairs, validation_report
+from ._integration.report import (
+    describe_evaluation,
+    evaluation_record,
+    parse_context_pairs,
+    status_report,
+    validation_report,
+)
+from ._integration.settings import SOURCES, build_client, merged_settings, settings_problems
 from ._sources.appconfigdata import AppConfigDataSource
 from ._sources.content import JSON, YAML, content_type_for_path, parse_content
 from .errors import AppConfigFlagsError, ConfigurationError, DocumentError
@@ -48,6 +56,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - a command line never shows a traceback
+        print(
+            f"{PROG}: unexpected {type(exc).__name__}: {exc} (a bug in appconfig-flags;"
+            " please report it with the command that caused it)",
+            file=sys.stderr,
+        )
+        return 1
     return status
 
 
@@ -91,6 +106,24 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("--endpoint-url", metavar="URL", help="e.g. a local devserver")
     fetch.add_argument("--region", metavar="R", help="AWS region (default: boto3's)")
     fetch.set_defaults(run=_fetch)
+
+    status = commands.add_parser(
+        "status", help="load a profile as an application would; print its health"
+    )
+    status.add_argument("--source", choices=SOURCES, default="appconfig")
+    status.add_argument("--application", metavar="A")
+    status.add_argument("--environment", metavar="E")
+    status.add_argument("--profile", metavar="P")
+    status.add_argument("--file", metavar="FILE", help="the flags file of the file source")
+    status.add_argument("--agent-url", metavar="URL", help="the agent source's URL")
+    status.add_argument("--endpoint-url", metavar="URL", help="e.g. a local devserver")
+    status.add_argument("--region", metavar="R", help="AWS region (default: boto3's)")
+    status.add_argument("--cache-path", metavar="PATH", help="the disk cache to fall back on")
+    status.add_argument(
+        "--timeout", type=float, default=5.0, metavar="S", help="seconds to wait (default 5)"
+    )
+    _add_format(status)
+    status.set_defaults(run=_status)
     return parser
 
 
@@ -121,7 +154,8 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
         known = ", ".join(sorted(flags)) or "none"
         raise UserError(f"no flag named {args.flag!r} in {args.file} (flags: {known})", 1)
     evaluation = flag.evaluate(context)
-    print(format_evaluation(evaluation, as_json=args.json), file=out)
+    text = _dump(evaluation_record(evaluation)) if args.json else describe_evaluation(evaluation)
+    print(text, file=out)
     return 0
 
 
@@ -164,35 +198,41 @@ def _fetch(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _status(args: argparse.Namespace, out: TextIO) -> int:
+    settings = {
+        "SOURCE": args.source,
+        "APPLICATION": args.application,
+        "ENVIRONMENT": args.environment,
+        "PROFILE": args.profile,
+        "FILE": args.file,
+        "ENDPOINT_URL": args.endpoint_url,
+        "REGION": args.region,
+        "CACHE_PATH": args.cache_path,
+        "START_TIMEOUT": args.timeout,
+        "FORMAT": args.format,
+    }
+    if args.agent_url:
+        settings["AGENT_URL"] = args.agent_url
+    for problem in settings_problems(merged_settings(settings)):
+        if problem.code.startswith("E"):
+            option = "--" + problem.key.lower().replace("_", "-")
+            message = problem.message.replace(problem.key, option)
+            if option not in message:
+                message = f"{option}: {message}"
+            raise UserError(f"{message} ({problem.hint})")
+    with build_client(settings) as client:
+        report = status_report(client.status)
+    for line in report.lines():
+        print(line, file=out)
+    return report.exit_status
+
+
 def parse_context(entries: Sequence[str]) -> dict[str, Any]:
     """``["tier=premium", "n=5"]`` → ``{"tier": "premium", "n": 5}`` (JSON when it parses)."""
     try:
         return parse_context_pairs(entries)
     except ConfigurationError as exc:
         raise UserError(f"-c {exc}") from None
-
-
-def format_evaluation(evaluation: Evaluation, *, as_json: bool = False) -> str:
-    """The evaluation as aligned ``field: value`` lines (or one JSON object)."""
-    fields: dict[str, Any] = {
-        "name": evaluation.name,
-        "enabled": evaluation.enabled,
-        "value": evaluation.value,
-        "variant": evaluation.variant,
-        "reason": evaluation.reason,
-        "error": evaluation.error,
-        "version": evaluation.version,
-        "attributes": dict(evaluation.attributes),
-    }
-    if as_json:
-        return _dump(fields)
-    lines = []
-    for key, value in fields.items():
-        shown = "-" if value is None and key in {"variant", "error", "version"} else _dump(value)
-        if key == "name" or (key in {"variant", "reason"} and value is not None):
-            shown = str(value)
-        lines.append(f"{key + ':':<12}{shown}")
-    return "\n".join(lines)
 
 
 def _dump(value: Any, indent: int | None = None) -> str:
@@ -239,4 +279,4 @@ def _fixed_clock(text: str) -> Clock:
     return lambda: moment
 
 
-__all__ = ["UserError", "format_evaluation", "main", "parse_context"]
+__all__ = ["UserError", "main", "parse_context"]

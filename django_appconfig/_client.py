@@ -16,7 +16,7 @@ from collections.abc import Callable
 from asgiref.sync import sync_to_async
 
 from appconfig_core import ConfigurationError, FlagClient, build_client
-from appconfig_core._integration.report import import_string
+from appconfig_core.integration import import_string
 
 from . import conf
 from .signals import connect_client
@@ -70,11 +70,17 @@ def _create() -> FlagClient:
 
 
 def _build() -> FlagClient:
+    conf.raise_for_problems()  # every settings problem, CONTEXT's included, stops it here
     config = conf.get_config()
     factory = config["CLIENT"]
     if not factory:
         return build_client(config, prefix="APPCONFIG.", extra_keys=conf.ADAPTER_KEYS)
-    client = import_string(factory)()
+    try:
+        client = import_string(factory)()
+    except Exception as exc:
+        raise ConfigurationError(
+            f"APPCONFIG['CLIENT'] = {factory!r} raised {type(exc).__name__}: {exc}"
+        ) from exc
     if not isinstance(client, FlagClient):
         raise ConfigurationError(
             f"APPCONFIG['CLIENT'] = {factory!r} returned {type(client).__name__},"

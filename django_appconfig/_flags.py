@@ -1,4 +1,4 @@
-"""Where views, templates and decorators get a request's `FlagsView` from.
+"""Where views, templates and decorators get a request's `FlagsView` from: `flags_for`.
 
 Invalid settings never make a request fail: `manage.py check` reports them (and
 ``runserver`` refuses to start), but servers such as gunicorn run no checks, so on the
@@ -16,7 +16,6 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest
 
 from appconfig_core import ConfigurationError, FlagsView, Snapshot
-from appconfig_core._runtime.agent_view import request_view
 
 from . import conf
 from ._client import aget_client, get_client
@@ -45,21 +44,26 @@ def unconfigured(error: ConfigurationError) -> FlagsView:
     return FlagsView(_UNCONFIGURED)
 
 
-def request_flags(request: HttpRequest) -> FlagsView:
-    """``request.flags``, creating and pinning it when no middleware did."""
+def flags_for(request: HttpRequest) -> FlagsView:
+    """The flags of ``request``: ``request.flags``, made and pinned here if no middleware did.
+
+    The typed way to reach them (``request.flags`` is an attribute Django's stubs do not
+    know): one snapshot and one context for the whole request, each flag evaluated once.
+    Never raises; with invalid settings every flag answers its default.
+    """
     flags = getattr(request, "flags", None)
     if isinstance(flags, FlagsView):
         return flags
     try:
-        flags = request_view(get_client(), _context_source(request))
+        flags = get_client().view(_context_source(request))
     except ConfigurationError as error:
         flags = unconfigured(error)
     request.flags = flags  # type: ignore[attr-defined]
     return flags
 
 
-async def arequest_flags(request: HttpRequest) -> FlagsView:
-    """`request_flags` for async code: no blocking start and no ORM call in the event loop."""
+async def aflags_for(request: HttpRequest) -> FlagsView:
+    """`flags_for` for async code: no blocking start and no ORM call in the event loop."""
     flags = getattr(request, "flags", None)
     if isinstance(flags, FlagsView):
         return flags
@@ -71,7 +75,7 @@ async def arequest_flags(request: HttpRequest) -> FlagsView:
     else:
         if conf.get_context_function() is user_context:
             await apreload_user_context(request)
-        flags = request_view(client, source)
+        flags = client.view(source)
         if flags.pending_io:
             await sync_to_async(flags.prefetch)()
     request.flags = flags  # type: ignore[attr-defined]
@@ -86,6 +90,7 @@ def _context_source(request: HttpRequest) -> Callable[[], Mapping[str, Any]] | N
 def detached_flags() -> FlagsView:
     """Flags with an empty context, for rendering outside a request (e-mails, PDFs, commands)."""
     try:
+        # No agent call: for an empty context the snapshot holds the agent's answer already.
         return FlagsView(get_client().snapshot())
     except ConfigurationError as error:
         return unconfigured(error)

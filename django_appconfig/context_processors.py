@@ -7,9 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from ._flags import request_flags
+from ._flags import flags_for
 
 
 def flags(request: HttpRequest) -> dict[str, Any]:
     """``flags``: the request's `FlagsView`, made only if a template reads it."""
-    return {"flags": SimpleLazyObject(lambda: request_flags(request))}
+    return {"flags": SimpleLazyObject(lambda: flags_for(request))}

@@ -10,7 +10,7 @@ from asgiref.sync import iscoroutinefunction
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 
-from ._flags import arequest_flags, request_flags
+from ._flags import aflags_for, flags_for
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -27,7 +27,7 @@ def flag_required(name: str, redirect_to: str | None = None) -> Callable[[View],
 
             @wraps(view)
             async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-                flags = await arequest_flags(request)
+                flags = await aflags_for(request)
                 if not flags.is_enabled(name):
                     return refuse(name, redirect_to)
                 return await view(request, *args, **kwargs)
@@ -36,7 +36,7 @@ def flag_required(name: str, redirect_to: str | None = None) -> Callable[[View],
 
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            if not request_flags(request).is_enabled(name):
+            if not flags_for(request).is_enabled(name):
                 return refuse(name, redirect_to)
             return view(request, *args, **kwargs)
 

@@ -8,7 +8,7 @@ from typing import Any
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
-from ._flags import arequest_flags, request_flags
+from ._flags import aflags_for, flags_for
 
 
 class FlagsMiddleware:
@@ -33,11 +33,11 @@ class FlagsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.async_mode:
             return self.__acall__(request)
-        request_flags(request)
+        flags_for(request)
         response: HttpResponseBase = self.get_response(request)
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        await arequest_flags(request)
+        await aflags_for(request)
         response: HttpResponseBase = await self.get_response(request)
         return response

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
 
-from ._flags import arequest_flags, request_flags
+from ._flags import aflags_for, flags_for
 from .decorators import refuse
 
 
@@ -26,14 +26,14 @@ class FlagRequiredMixin:
         parent = super().dispatch  # type: ignore[misc]
         if getattr(type(self), "view_is_async", False):
             return self._adispatch(parent, request, *args, **kwargs)
-        if not request_flags(request).is_enabled(self.flag_name):
+        if not flags_for(request).is_enabled(self.flag_name):
             return refuse(self.flag_name, self.flag_redirect_to)
         return parent(request, *args, **kwargs)
 
     async def _adispatch(
         self, parent: Any, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
-        flags = await arequest_flags(request)
+        flags = await aflags_for(request)
         if not flags.is_enabled(self.flag_name):
             return refuse(self.flag_name, self.flag_redirect_to)
         response: HttpResponseBase = await parent(request, *args, **kwargs)

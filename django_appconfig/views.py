@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from appconfig_core import ConfigurationError
-from appconfig_core._integration.report import status_payload
+from appconfig_core.integration import status_report, unconfigured_report
 
 from ._client import get_client
 
@@ -15,9 +15,14 @@ from ._client import get_client
 @never_cache
 @require_safe
 def status(request: HttpRequest) -> JsonResponse:  # noqa: ARG001 - a view
-    """JSON ``ready``, ``origin``, ``version``, ``age_seconds``, ``last_error``...; 503 until ready."""
+    """The client's status as JSON (``health``, ``ready``, ``version``, ``age_seconds``...).
+
+    200 while flags are served, degraded included (the last good flags still answer, so a
+    load balancer should keep the instance); 503 when none are loaded or the settings are
+    invalid, with the same keys and the reason in ``last_error``.
+    """
     try:
-        body, code = status_payload(get_client())
+        report = status_report(get_client().status)
     except ConfigurationError as error:
-        body, code = {"ready": False, "origin": "defaults", "last_error": str(error)}, 503
-    return JsonResponse(body, status=code)
+        report = unconfigured_report(str(error))
+    return JsonResponse(dict(report.body), status=report.http_status)

@@ -1,4 +1,9 @@
-"""``flask appconfig status|list|eval|validate``: look at the flags an app would serve."""
+"""``flask appconfig status|list|eval|validate``: look at the flags an app would serve.
+
+The same reports as ``manage.py appconfig`` and ``appconfig-flags`` (`appconfig_core.integration`):
+``status`` exits 0 ok, 1 degraded, 2 unavailable; ``validate`` exits 1 for an invalid
+document, or one with no flags unless ``--format raw``.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,16 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from appconfig_core._integration.report import (
+from appconfig_core.errors import ConfigurationError
+from appconfig_core.integration import (
+    FORMATS,
+    content_type_for_path,
     describe_evaluation,
+    loaded_validation,
     parse_context_pairs,
-    status_payload,
+    status_report,
     validation_report,
 )
-from appconfig_core._sources.content import content_type_for_path
-from appconfig_core.errors import ConfigurationError
 
 from ._config import read_settings
 from ._state import AppState, state_for
@@ -36,12 +43,12 @@ def _started_state() -> AppState:
 
 @appconfig_cli.command("status")
 def status_command() -> None:
-    """Whether flags are loaded, from where, and the last error; exit 1 when not ready."""
-    body, code = status_payload(_started_state().client)
-    for key, value in body.items():
-        click.echo(f"{key}: {'-' if value is None else value}")
-    if code != 200:
-        raise click.exceptions.Exit(1)
+    """Health, origin, version and errors; exit 0 ok, 1 degraded, 2 unavailable."""
+    report = status_report(_started_state().client.status)
+    for line in report.lines():
+        click.echo(line)
+    if report.exit_status:
+        raise click.exceptions.Exit(report.exit_status)
 
 
 @appconfig_cli.command("list")
@@ -71,25 +78,32 @@ def eval_command(name: str, pairs: tuple[str, ...]) -> None:
 
 @appconfig_cli.command("validate")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
-def validate_command(file: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="The document's format (default: APPCONFIG_FORMAT).",
+)
+def validate_command(file: str | None, fmt: str | None) -> None:
     """Check FILE (default: APPCONFIG_FILE with the file source) as a flags document.
 
-    Without FILE and with another source, report whether the source's document loaded.
+    Without FILE and with another source, check what the source serves. Exit 1 when the
+    document is invalid, or has no flags unless --format raw.
     """
     settings = read_settings(_app().config)
     if file is None and settings["SOURCE"] == "file":
         file = settings["FILE"]
     if file is None:
-        status = _started_state().client.status
-        if not status.ready:
-            raise click.ClickException(f"no document loaded: {status.last_error or 'no answer'}")
-        click.echo(f"the {status.origin} document (version {status.version}) is valid")
-        return
-    path = Path(file)
-    ok, lines = validation_report(
-        str(path), path.read_bytes(), content_type_for_path(path.name), settings["FORMAT"]
-    )
+        ok, lines = loaded_validation(_started_state().client)
+    else:
+        try:
+            data = Path(file).read_bytes()
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {file}: {exc.strerror or exc}") from None
+        ok, lines = validation_report(
+            file, data, content_type_for_path(file), fmt or settings["FORMAT"]
+        )
     for line in lines:
-        click.echo(line, err=not ok)
+        click.echo(line)
     if not ok:
         raise click.exceptions.Exit(1)

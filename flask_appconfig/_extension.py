@@ -14,6 +14,13 @@ from flask import Flask, current_app, has_app_context
 
 from appconfig_core import ChangeEvent, FlagClient, build_client
 from appconfig_core.errors import ConfigurationError
+from appconfig_core.integration import (
+    CONFIG_CHANGED,
+    FLAG_CHANGED,
+    change_signals,
+    receiver_name,
+    report_receiver_error,
+)
 
 from ._cli import appconfig_cli
 from ._config import (
@@ -31,6 +38,11 @@ from ._state import EXTENSION_KEY, AppState, forget_request_view
 from .signals import config_changed, flag_changed
 
 log = logging.getLogger("flask_appconfig")
+
+SIGNALS: Mapping[str, NamedSignal] = {
+    CONFIG_CHANGED: config_changed,
+    FLAG_CHANGED: flag_changed,
+}
 
 
 class AppConfigFlags:
@@ -78,10 +90,10 @@ class AppConfigFlags:
             )
         set_defaults(app.config)
         settings = read_settings(app.config)
-        problems = find_problems(settings, own_client=self._client is not None)
+        problems = find_problems(settings, own_client=self._client is not None, app=app)
         for problem in problems:
             if problem.code.startswith("W"):
-                log.warning("flask_appconfig: %s (%s)", problem.message, problem.hint)
+                log.warning("flask_appconfig: %s (%s)", problem, problem.hint)
         errors = [p for p in problems if p.code.startswith("E")]
         if errors:
             raise ConfigurationError(error_message(errors))
@@ -161,34 +173,30 @@ def _signal_bridge(app: Flask) -> Callable[[ChangeEvent], None]:
         if sender is None:
             return
         with sender.app_context():
-            _send_robust(config_changed, sender, event=event)
-            if flag_changed.receivers:
-                for name, old, new in event.flag_changes():
-                    _send_robust(flag_changed, sender, name=name, old=old, new=new)
+            for name, kwargs in change_signals(event):
+                _send_robust(SIGNALS[name], name, sender, kwargs)
 
     return bridge
 
 
-def _send_robust(signal: NamedSignal, sender: Flask, **kwargs: Any) -> None:
-    """``signal.send`` that logs a raising receiver and goes on with the others.
+def _send_robust(signal: NamedSignal, name: str, sender: Flask, kwargs: dict[str, Any]) -> None:
+    """``signal.send`` that logs a raising receiver, naming it, and goes on with the others.
 
     With plain ``send`` one broken receiver would silence every receiver after it, and the
     rest of this change's signals, until the next change.
     """
-    if signal.is_muted:
+    if signal.is_muted or not signal.receivers:
         return
     for receiver in signal.receivers_for(sender):
         if inspect.iscoroutinefunction(receiver):
             log.error(
-                "flask_appconfig: receiver %r of %s is async and was skipped; receivers run on"
-                " the poller thread, connect a plain function",
-                receiver,
-                signal.name,
+                "flask_appconfig: the %s receiver %s is async and was skipped; receivers run"
+                " on the poller thread, connect a plain function",
+                name,
+                receiver_name(receiver),
             )
             continue
         try:
             receiver(sender, **kwargs)
-        except Exception:
-            log.exception(
-                "flask_appconfig: a receiver of %s raised; the others still run", signal.name
-            )
+        except Exception as exc:  # noqa: BLE001 - a receiver's bug must not stop the others
+            report_receiver_error(log, name, receiver, exc)

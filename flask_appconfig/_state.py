@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Final
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
 from appconfig_core import FlagClient, FlagsView
-from appconfig_core._runtime.agent_view import request_view
 
 from ._config import ContextFunction
 
@@ -55,7 +54,7 @@ class AppState:
         if pinned is not None and pinned[0] is current:
             return pinned[1]
         self.ensure_started()
-        view = request_view(self.client, self.context)
+        view = self.client.view(self.context)
         # A request context reuses an app context already pushed for the same app, so ``g``
         # can outlive one request: the view remembers which request it belongs to.
         setattr(store, _G_VIEW, (current, view))
@@ -64,7 +63,8 @@ class AppState:
     def detached_view(self) -> FlagsView:
         """A view of the current snapshot with an empty context, for use outside requests."""
         self.ensure_started()
-        return FlagsView(self.client.snapshot(), None)
+        # No agent call: for an empty context the snapshot holds the agent's answer already.
+        return FlagsView(self.client.snapshot())
 
 
 def _nothing() -> None:

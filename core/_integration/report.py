@@ -24,6 +24,7 @@ from appconfig_core._formats.detect import (
     detect_format,
     is_stored_form,
 )
+from appconfig_core._runtime.client import FlagClient
 from appconfig_core._sources.content import parse_content
 from appconfig_core.errors import ConfigurationError, DocumentError
 
@@ -195,7 +196,7 @@ def validation_report(
         kind = "Powertools schema"
     else:
         kind = "AppConfig stored form" if is_stored_form(document) else "AppConfig retrieval form"
-    return True, [f"OK {label}: {kind}, {len(flags)} flag{'s' if len(flags) != 1 else ''}"]
+    return True, [f"OK {label}: {kind}, {_flags(len(flags))}"]
 
 
 def _no_flags(document: Any, fmt: str) -> str:
@@ -209,7 +210,10 @@ def _no_flags(document: Any, fmt: str) -> str:
     elif not document:
         why, guess = "it is an empty object", "the AppConfig retrieval form"
     elif is_stored_form(document):
-        why, guess = 'it has a top-level "version" but defines no flags', "the AppConfig stored form"
+        why, guess = (
+            'it has a top-level "version" but defines no flags',
+            "the AppConfig stored form",
+        )
     else:
         why = 'no entry is an object holding "enabled" (AppConfig) or "default" (Powertools)'
         guess = "raw configuration"
@@ -239,3 +243,26 @@ def import_string(dotted: str) -> Any:
         return getattr(module, attribute)
     except AttributeError:
         raise ConfigurationError(f"module {module_name!r} has no attribute {attribute!r}") from None
+
+
+def loaded_validation(client: FlagClient) -> tuple[bool, list[str]]:
+    """``validate`` without a file: whether ``client``'s source served a valid document.
+
+    Starts ``client`` (idempotent). A rejected version fails even while older flags serve.
+    """
+    client.start()
+    status = client.status
+    label = client.source.description
+    if status.rejected is not None:
+        rejected = status.rejected
+        return False, [
+            f"{label}: version {rejected.version or '-'} was rejected: {rejected.reason}"
+        ]
+    if not status.ready:
+        return False, [f"{label}: no valid document was loaded: {status.last_error or 'no answer'}"]
+    count = len(client.snapshot().flag_names)
+    return True, [f"OK {label}: version {status.version or '-'} ({status.origin}), {_flags(count)}"]
+
+
+def _flags(count: int) -> str:
+    return f"{count} flag{'s' if count != 1 else ''}"

@@ -2,7 +2,7 @@
 
 The poller reads the agent without a ``Context`` header, so a snapshot holds each
 multi-variant flag's answer for an *empty* context (the retrieval form marks those flags
-with ``_variant``). A request-scoped view built by `request_view` asks the agent again, with
+with ``_variant``). A request-scoped view built by `FlagClient.view` asks the agent again, with
 the request's context in ``Context`` headers, the first time the request reads such a flag:
 at most one local HTTP call per request, none for a request that reads no such flag. Any
 failure (agent down, slow, an unexpected answer) leaves the snapshot's answer in place, so
@@ -19,31 +19,27 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import weakref
 from collections.abc import Mapping
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any, Final
 
-from appconfig_core._evaluation.result import TARGETING_MATCH, Evaluation
+from appconfig_core._evaluation.result import (
+    DEFAULT,
+    EMPTY_MAPPING,
+    TARGETING_MATCH,
+    Evaluation,
+)
 from appconfig_core._evaluation.snapshot import Snapshot
-from appconfig_core._evaluation.view import ContextSource, FlagsView
-from appconfig_core._formats.retrieval import compile_retrieval
+from appconfig_core._formats.retrieval import VARIANT_KEY, compile_retrieval
 from appconfig_core._sources.agent import AgentSource
 from appconfig_core.errors import ConfigurationError
-
-from .client import FlagClient
 
 log = logging.getLogger("appconfig_core")
 
 CONTEXT_HEADER: Final = "Context"
 #: The agent is local; a request should not wait on it longer than this.
 DEFAULT_TIMEOUT: Final = 0.5
-VARIANT_KEY: Final = "_variant"
 
-_NO_ANSWERS: Final[Mapping[str, Evaluation]] = MappingProxyType({})
-_EMPTY_CONTEXT: Final[Mapping[str, Any]] = MappingProxyType({})
 _UNSAFE: Final = frozenset(",=")
 
 
@@ -105,7 +101,10 @@ class AgentResolver:
     def resolve(self, snapshot: Snapshot, context: Mapping[str, Any]) -> Mapping[str, Evaluation]:
         """The agent's evaluations for ``context`` of the flags it marks with ``_variant``.
 
-        Empty on any failure, so that the caller keeps the snapshot's answers.
+        Empty on any failure, so that the caller keeps the snapshot's answers. The agent does
+        not say whether a rule matched; the reason is ``DEFAULT`` when it chose the variant it
+        gives an empty context (the snapshot's: the default variant, unless a rule matches an
+        empty context), ``TARGETING_MATCH`` otherwise.
         """
         try:
             header = encode_context(context)
@@ -120,43 +119,27 @@ class AgentResolver:
                 self._source.description,
                 exc,
             )
-            return _NO_ANSWERS
+            return EMPTY_MAPPING
         answers: dict[str, Evaluation] = {}
         for name, flag in flags.items():
             definition = flag.definition
             if isinstance(definition, Mapping) and VARIANT_KEY in definition:
-                answers[name] = replace(flag.evaluate(_EMPTY_CONTEXT), reason=TARGETING_MATCH)
+                unmatched = snapshot.definition(name)
+                default = (
+                    isinstance(unmatched, Mapping)
+                    and unmatched.get(VARIANT_KEY) == definition[VARIANT_KEY]
+                )
+                reason = DEFAULT if default else TARGETING_MATCH
+                answers[name] = replace(flag.evaluate(EMPTY_MAPPING), reason=reason)
         return answers
 
     def __repr__(self) -> str:
         return f"<AgentResolver {self._source.description}>"
 
 
-_resolvers: weakref.WeakKeyDictionary[FlagClient, AgentResolver | None] = (
-    weakref.WeakKeyDictionary()
-)
-_resolvers_lock = threading.Lock()
-
-
-def resolver_for(client: FlagClient) -> AgentResolver | None:
-    """The resolver for ``client`` when its source is the agent, else None (built once)."""
-    try:
-        return _resolvers[client]
-    except KeyError:
-        pass
-    source = client.source
-    resolver = AgentResolver(source) if isinstance(source, AgentSource) else None
-    with _resolvers_lock:
-        return _resolvers.setdefault(client, resolver)
-
-
-def request_view(client: FlagClient, context: ContextSource = None) -> FlagsView:
-    """A view pinned to ``client``'s current snapshot for one request of the adapters.
-
-    When the client reads the agent, flags the agent evaluates per context are answered
-    for ``context`` by one call to the agent, made on the first read of such a flag.
-    """
-    return FlagsView(client.snapshot(), context, resolver=resolver_for(client))
+def resolver_for(source: object) -> AgentResolver | None:
+    """A resolver when ``source`` is the agent, else None; `FlagClient` keeps one per client."""
+    return AgentResolver(source) if isinstance(source, AgentSource) else None
 
 
 __all__ = [
@@ -165,6 +148,5 @@ __all__ = [
     "AgentResolver",
     "agent_evaluated",
     "encode_context",
-    "request_view",
     "resolver_for",
 ]

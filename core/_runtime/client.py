@@ -16,10 +16,12 @@ from typing import Any
 from appconfig_core._evaluation.flagset import Clock, CompiledFlag
 from appconfig_core._evaluation.result import Evaluation, Status
 from appconfig_core._evaluation.snapshot import Snapshot, compile_defaults
+from appconfig_core._evaluation.view import ContextSource, FlagsView
 from appconfig_core._formats.detect import AUTO, check_format
 from appconfig_core._sources.base import Source, source_identity
 from appconfig_core.errors import ConfigurationError, DocumentError
 
+from .agent_view import resolver_for
 from .cache import DiskCache
 from .events import ChangeEvent, Listeners
 from .poller import Poller
@@ -80,6 +82,7 @@ class FlagClient:
         self._pid_seen_until = 0.0
         self._fork_claims: dict[int, int] = {}
         self._overrides: dict[str, CompiledFlag] = {}
+        self._resolver = resolver_for(source)
         _CLIENTS.add(self)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -232,6 +235,16 @@ class FlagClient:
         if self._forked or (_monotonic() >= self._pid_seen_until and self._moved()):
             self._restart_after_fork()
         return self._store.current.evaluate(name, context)
+
+    def view(self, context: ContextSource = None) -> FlagsView:
+        """A view pinned to the current snapshot and ``context``, for one request or one job.
+
+        Each flag is evaluated once per view, and ``context`` (a mapping, or a function
+        returning one) is built on the first read. With an `AgentSource`, flags the agent
+        evaluates per context are answered for ``context`` by one call to the agent, on the
+        first read of such a flag (see docs/agent.md).
+        """
+        return FlagsView(self.snapshot(), context, resolver=self._resolver)
 
     @property
     def status(self) -> Status:

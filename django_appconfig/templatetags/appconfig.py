@@ -22,7 +22,7 @@ register: template.Library = template.Library()
 _DETACHED = "django_appconfig.flags"
 
 
-def flags_for(context: Context) -> FlagsView:
+def context_flags(context: Context) -> FlagsView:
     """The request's flags, else the ``flags`` context processor's, else a detached view."""
     request = context.get("request")
     flags = getattr(request, "flags", None)
@@ -67,7 +67,7 @@ class FlagNode(template.Node):
         self.nodelist_off = nodelist_off
 
     def render(self, context: Context) -> str:
-        if flags_for(context).is_enabled(self.name.resolve(context)):
+        if context_flags(context).is_enabled(self.name.resolve(context)):
             return self.nodelist_on.render(context)
         return self.nodelist_off.render(context)
 
@@ -104,7 +104,7 @@ class ValueNode(template.Node):
         self.variant = variant
 
     def render(self, context: Context) -> str:
-        flags = flags_for(context)
+        flags = context_flags(context)
         name = self.name.resolve(context)
         value: Any
         if self.variant:

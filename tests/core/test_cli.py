@@ -110,10 +110,32 @@ class TestValidate:
         assert f"OK {path}: AppConfig retrieval form, 1 flag\n" == capsys.readouterr().out
 
     def test_raw(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-        """Free-form configuration validates as raw, with no flags."""
+        """Free-form configuration validates as raw, with no flags, when raw is asked for."""
         path = write(tmp_path, "timeout: 5\n", name="app.yaml")
-        assert main(["validate", path]) == 0
+        assert main(["validate", path, "--format", "raw"]) == 0
         assert f"OK {path}: raw configuration, no flags\n" == capsys.readouterr().out
+
+    @pytest.mark.parametrize(
+        ("text", "name", "guess"),
+        [
+            ("[]", "flags.json", "raw configuration"),
+            ("{}", "flags.json", "the AppConfig retrieval form"),
+            ("null", "flags.json", "raw configuration"),
+            ('{"beta": true}', "flags.json", "raw configuration"),
+            ("timeout: 5\n", "app.yaml", "raw configuration"),
+            ("beta on", "flags.txt", "raw configuration"),
+        ],
+    )
+    def test_no_flags_exits_1_under_auto(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, name: str, guess: str
+    ) -> None:
+        """Under auto a document with no flags exits 1, saying what auto guessed and why."""
+        path = write(tmp_path, text, name=name)
+        assert main(["validate", path]) == 1
+        out = capsys.readouterr().out.splitlines()
+        assert out[0].startswith(f"{path}: format auto read this document as {guess} with no")
+        assert ", because " in out[0]
+        assert f"{path}: invalid (no flags)" == out[-1]
 
     def test_forced_format(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """--format powertools validates even a document auto would call raw."""
@@ -156,18 +178,9 @@ class TestValidate:
 
 class TestEval:
     def test_prints_evaluation(self, capsys: pytest.CaptureFixture[str], flags_file: str) -> None:
-        """eval prints every Evaluation field, one per line."""
+        """eval prints the one-line evaluation every command line prints."""
         assert main(["eval", flags_file, "premium", "-c", "tier=vip", "-c", "n=5"]) == 0
-        assert capsys.readouterr().out.splitlines() == [
-            "name:       premium",
-            "enabled:    true",
-            "value:      true",
-            "variant:    vip",
-            "reason:     TARGETING_MATCH",
-            "error:      -",
-            "version:    -",
-            "attributes: {}",
-        ]
+        assert "premium: on (variant 'vip', TARGETING_MATCH)\n" == capsys.readouterr().out
 
     def test_numbers_are_numbers(self, capsys: pytest.CaptureFixture[str], flags_file: str) -> None:
         """-c n=5 is the number 5 (a quoted "5" would not compare greater than 4)."""
@@ -282,6 +295,90 @@ class TestFetch:
         with pytest.raises(SystemExit) as info:
             main(["fetch", "--application", "a", "--environment", "e"])
         assert info.value.code == 2
+
+
+STATUS_KEYS = [
+    "health",
+    "ready",
+    "origin",
+    "version",
+    "updated_at",
+    "age_seconds",
+    "last_error",
+    "consecutive_failures",
+    "rejected",
+]
+
+
+class TestStatus:
+    def test_ok_through_appconfigdata(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, aws_env: None
+    ) -> None:
+        """status loads a profile through boto3, prints every status field and exits 0."""
+        from appconfig_core.devserver import DevServer
+
+        (tmp_path / "shop:prod:flags.json").write_text(json.dumps(POWERTOOLS_DOC))
+        argv = ["status", "--application", "shop", "--environment", "prod", "--profile", "flags"]
+        with DevServer(tmp_path) as server:
+            code = main([*argv, "--endpoint-url", server.url, "--region", "us-east-1"])
+        lines = capsys.readouterr().out.splitlines()
+        assert 0 == code
+        assert STATUS_KEYS == [line.split(":", 1)[0] for line in lines]
+        assert ["health: ok", "ready: yes", "origin: network"] == lines[:3]
+
+    def test_cache_only_is_degraded(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, aws_env: None
+    ) -> None:
+        """With AppConfig gone and flags from the disk cache, status exits 1 (degraded)."""
+        from appconfig_core.devserver import DevServer
+
+        served = tmp_path / "served"
+        served.mkdir()
+        (served / "shop:prod:flags.json").write_text(json.dumps(POWERTOOLS_DOC))
+        argv = ["status", "--application", "shop", "--environment", "prod", "--profile", "flags"]
+        argv += ["--region", "us-east-1", "--cache-path", str(tmp_path / "flags.cache")]
+        with DevServer(served) as server:
+            url = server.url
+            assert 0 == main([*argv, "--endpoint-url", url])
+        capsys.readouterr()
+        code = main([*argv, "--endpoint-url", url, "--timeout", "2"])  # the server is gone
+        captured = capsys.readouterr()
+        lines = captured.out.splitlines()
+        assert 1 == code, captured.err
+        assert ["health: degraded", "ready: yes", "origin: cache"] == lines[:3]
+
+    def test_nothing_loaded_is_unavailable(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """A flags file that does not parse leaves nothing loaded: status exits 2."""
+        path = write(tmp_path, '{"a": ')
+        assert 2 == main(["status", "--source", "file", "--file", path, "--timeout", "2"])
+        assert "health: unavailable" == capsys.readouterr().out.splitlines()[0]
+
+    def test_missing_option_names_it(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A source without its required option is one line naming the option, exit 2."""
+        assert 2 == main(["status", "--application", "shop"])
+        captured = capsys.readouterr()
+        assert captured.err.startswith("appconfig-flags: --environment")
+        assert 1 == len(captured.err.splitlines())
+
+
+class TestNoTraceback:
+    def test_unexpected_error_is_one_line(
+        self, capsys: pytest.CaptureFixture[str], flags_file: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An error nobody foresaw exits 1 with one line on stderr, never a traceback."""
+        from appconfig_core import _cli
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise TypeError("surprise")
+
+        monkeypatch.setattr(_cli, "compile_document", broken)
+        assert 1 == main(["eval", flags_file, "plain"])
+        err = capsys.readouterr().err
+        assert err.startswith("appconfig-flags: unexpected TypeError: surprise")
+        assert "Traceback" not in err
+        assert 1 == len(err.splitlines())
 
 
 EXAMPLE = str(Path(__file__).parents[2] / "example_projects" / "appconfig" / "shop:demo:flags.json")

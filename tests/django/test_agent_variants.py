@@ -11,7 +11,6 @@ import pytest
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from appconfig_core._runtime.agent_view import AgentResolver
 from appconfig_core.devserver import DevServer
 from django_appconfig import get_client
 from django_appconfig._client import reset_client
@@ -119,9 +118,11 @@ def users(django_user_model: Any) -> dict[str, Any]:
 class TestAgentVariants:
     def test_the_client_uses_the_agent_resolver(self, agent: DevServer) -> None:
         """With SOURCE "agent" request views ask the agent for per-context variants."""
-        from appconfig_core._runtime.agent_view import resolver_for
-
-        assert isinstance(resolver_for(get_client()), AgentResolver)
+        view = get_client().view({"is_staff": True})
+        assert view.pending_io
+        before = agent_calls(agent)
+        assert "staff" == view.variant("vip")
+        assert 1 == agent_calls(agent) - before
 
     def test_two_users_get_two_variants(
         self, agent: DevServer, client: Any, users: dict[str, Any]

@@ -9,32 +9,66 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from .conftest import FlagsFile
+from appconfig_core.integration import unconfigured_report
+from django_appconfig import get_client
+from tests.support import wait_until
+
+from .conftest import WAIT, FlagsFile
+
+#: The fields of the one status payload, in order (health endpoints print the same).
+STATUS_KEYS = list(unconfigured_report("x").body)
 
 
-def run(*args: str) -> str:
-    out = StringIO()
+def run(*args: str, out: StringIO | None = None) -> str:
+    out = out or StringIO()
     call_command("appconfig", *args, stdout=out)
     return out.getvalue()
 
 
-class TestAppconfigCommand:
-    def test_status(self, flags_file: FlagsFile) -> None:
-        """``status`` says the flags are loaded, from the network, at which version."""
-        lines = run("status").splitlines()
-        assert lines[0] == "ready: yes"
-        assert lines[1] == "origin: network"
-        assert lines[2].startswith("version: ")
-        assert lines[4] == "last error: -"
+def failing(*args: str) -> tuple[CommandError, list[str]]:
+    """Run a command expected to fail: its error and the lines it printed first."""
+    out = StringIO()
+    with pytest.raises(CommandError) as info:
+        run(*args, out=out)
+    return info.value, out.getvalue().splitlines()
 
-    def test_status_fails_when_not_ready(self, tmp_path: Path, settings: object) -> None:
-        """``status`` exits with an error when no flags are loaded."""
+
+class TestStatus:
+    def test_ok(self, flags_file: FlagsFile) -> None:
+        """``status`` prints every field of the shared payload and succeeds when healthy."""
+        lines = run("status").splitlines()
+        assert STATUS_KEYS == [line.split(":", 1)[0] for line in lines]
+        assert ["health: ok", "ready: yes", "origin: file"] == lines[:3]
+        assert "last_error: -" in lines
+
+    def test_degraded_exits_1(self, flags_file: FlagsFile) -> None:
+        """A failing source with last good flags still served is degraded: exit status 1."""
+        get_client()
+        flags_file.path.write_text("{broken")
+        assert wait_until(lambda: get_client().status.health == "degraded", WAIT)
+        error, lines = failing("status")
+        assert (1, "flags are degraded") == (error.returncode, str(error))
+        assert ["health: degraded", "ready: yes"] == lines[:2]
+
+    def test_unavailable_exits_2(self, tmp_path: Path, settings: object) -> None:
+        """With no flags loaded ``status`` exits 2 and prints why."""
         path = tmp_path / "flags.json"
         path.write_text("[broken")
         settings.APPCONFIG = {"SOURCE": "file", "FILE": str(path)}  # type: ignore[attr-defined]
-        with pytest.raises(CommandError, match="no flags are loaded"):
-            run("status")
+        error, lines = failing("status")
+        assert (2, "flags are unavailable") == (error.returncode, str(error))
+        assert STATUS_KEYS == [line.split(":", 1)[0] for line in lines]
 
+    def test_bad_settings_are_unavailable(self, settings: object) -> None:
+        """Invalid settings print the same fields, naming the setting, and exit 2."""
+        settings.APPCONFIG = {"SOURCE": "file"}  # type: ignore[attr-defined]
+        error, lines = failing("status")
+        assert 2 == error.returncode
+        assert STATUS_KEYS == [line.split(":", 1)[0] for line in lines]
+        assert "APPCONFIG.FILE" in lines[STATUS_KEYS.index("last_error")]
+
+
+class TestAppconfigCommand:
     def test_list(self, flags_file: FlagsFile) -> None:
         """``list`` prints each flag for an empty context, sorted."""
         assert run("list").splitlines() == [
@@ -76,12 +110,29 @@ class TestAppconfigCommand:
         with pytest.raises(CommandError, match="cannot read"):
             run("validate", str(tmp_path / "none.json"))
 
-    def test_validate_configured_source(self, flags_file: FlagsFile) -> None:
-        """``validate`` without FILE checks what the configured source serves."""
-        assert run("validate").startswith("valid: version ")
+    def test_validate_configured_file(self, flags_file: FlagsFile) -> None:
+        """``validate`` without FILE checks the configured flags file."""
+        assert f"OK {flags_file.path}: AppConfig stored form, 3 flags\n" == run("validate")
+
+    @pytest.mark.parametrize("text", ["[]", "{}", "null", '{"beta": true}'])
+    def test_validate_no_flags_fails(self, tmp_path: Path, text: str) -> None:
+        """A document with no flags fails under auto, saying what auto guessed."""
+        path = tmp_path / "flags.json"
+        path.write_text(text)
+        error, lines = failing("validate", str(path))
+        assert (1, f"{path}: invalid (no flags)") == (error.returncode, str(error))
+        assert lines[0].startswith(f"{path}: format auto read this document as ")
+
+    def test_validate_raw_when_asked_for(self, tmp_path: Path) -> None:
+        """``--format raw`` accepts a document with no flags."""
+        path = tmp_path / "settings.json"
+        path.write_text('{"beta": true}')
+        assert f"OK {path}: raw configuration, no flags\n" == run(
+            "validate", str(path), "--format", "raw"
+        )
 
     def test_bad_settings_are_a_command_error(self, settings: object) -> None:
         """Invalid settings surface as a command error naming the setting."""
         settings.APPCONFIG = {"SOURCE": "file"}  # type: ignore[attr-defined]
         with pytest.raises(CommandError, match=r"APPCONFIG\.FILE"):
-            run("status")
+            run("list")

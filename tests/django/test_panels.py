@@ -132,7 +132,7 @@ class TestFlagsPanel:
         assert version
         assert f"Version this request used</th><td>{version}</td>" in panel
         assert f"3 flags, version {version}" in html.unescape(toolbar_html)
-        assert "Loaded from</th><td>network</td>" in panel
+        assert "Loaded from</th><td>file</td>" in panel
 
     def test_request_reading_no_flag(self, toolbar: FlagsFile, client: Client) -> None:
         """A request that read no flag says so, and still shows the version."""

@@ -6,31 +6,52 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from appconfig_core import FlagClient, StaticSource
+from appconfig_core.integration import unconfigured_report
 from flask_appconfig import AppConfigFlags
+from tests.support import wait_until
 
-from .conftest import stored
+from .conftest import TIMEOUT, stored
+
+#: The fields of the one status payload, in order (health endpoints give the same).
+STATUS_KEYS = list(unconfigured_report("x").body)
+
+
+def keys(output: str) -> list[str]:
+    return [line.split(":", 1)[0] for line in output.splitlines()]
 
 
 class TestStatus:
-    def test_ready(self, app: Flask) -> None:
-        """status starts the client and prints its state; exit code 0 when ready."""
+    def test_ok(self, app: Flask) -> None:
+        """status starts the client and prints every field of the shared payload; exit 0."""
         result = app.test_cli_runner().invoke(args=["appconfig", "status"])
         assert result.exit_code == 0, result.output
-        assert "ready: True" in result.output
-        assert "origin: network" in result.output
+        assert STATUS_KEYS == keys(result.output)
+        assert ["health: ok", "ready: yes", "origin: file"] == result.output.splitlines()[:3]
 
-    def test_not_ready_exits_1(self) -> None:
-        """status exits 1 when no document could be loaded."""
+    def test_degraded_exits_1(self, app: Flask, flags_file: Path) -> None:
+        """A failing source with the last good flags still served is degraded: exit 1."""
+        client = app.extensions["appconfig"].get_client(app)
+        client.start()
+        flags_file.write_text("{broken")
+        assert wait_until(lambda: client.status.health == "degraded", TIMEOUT)
+        result = app.test_cli_runner().invoke(args=["appconfig", "status"])
+        assert result.exit_code == 1
+        assert ["health: degraded", "ready: yes"] == result.output.splitlines()[:2]
+
+    def test_unavailable_exits_2(self) -> None:
+        """status exits 2 when no document could be loaded."""
         client = FlagClient(StaticSource(b"{", content_type="application/json"), start_timeout=1)
         app = Flask(__name__)
         AppConfigFlags(app, client=client)
         result = app.test_cli_runner().invoke(args=["appconfig", "status"])
         client.close()
-        assert result.exit_code == 1
-        assert "ready: False" in result.output
+        assert result.exit_code == 2
+        assert STATUS_KEYS == keys(result.output)
+        assert "ready: no" in result.output.splitlines()
 
 
 class TestList:
@@ -109,10 +130,33 @@ class TestValidate:
 
     def test_other_source_reports_the_loaded_document(self) -> None:
         """Without FILE and with another source, the loaded document's version is reported."""
-        client = FlagClient(StaticSource({"a": {"enabled": True}}))
+        client = FlagClient(StaticSource({"a": {"enabled": True}}, version="3"))
         app = Flask(__name__)
         AppConfigFlags(app, client=client)
         result = app.test_cli_runner().invoke(args=["appconfig", "validate"])
         client.close()
         assert result.exit_code == 0, result.output
-        assert "is valid" in result.output
+        assert "OK static document: version 3 (static), 1 flag\n" == result.output
+
+    @pytest.mark.parametrize("text", ["[]", "{}", "null", '{"beta": true}'])
+    def test_no_flags_exits_1(self, app: Flask, tmp_path: Path, text: str) -> None:
+        """A document with no flags fails under auto, saying what auto guessed and why."""
+        path = tmp_path / "flags.json"
+        path.write_text(text)
+        result = app.test_cli_runner().invoke(args=["appconfig", "validate", str(path)])
+        assert result.exit_code == 1
+        lines = result.output.splitlines()
+        assert lines[0].startswith(f"{path}: format auto read this document as ")
+        assert ", because " in lines[0]
+        assert f"{path}: invalid (no flags)" == lines[-1]
+
+    def test_raw_when_asked_for(self, app: Flask, tmp_path: Path) -> None:
+        """--format raw accepts a document with no flags."""
+        path = tmp_path / "settings.json"
+        path.write_text('{"beta": true}')
+        args = ["appconfig", "validate", str(path), "--format", "raw"]
+        result = app.test_cli_runner().invoke(args=args)
+        assert (0, f"OK {path}: raw configuration, no flags\n") == (
+            result.exit_code,
+            result.output,
+        )

@@ -25,7 +25,7 @@ class TestHealth:
         response = app.test_client().get("/-/flags")
         assert response.status_code == 200
         assert response.json is not None
-        assert (response.json["ready"], response.json["origin"]) == (True, "network")
+        assert (response.json["ready"], response.json["origin"]) == (True, "file")
         assert response.headers["Cache-Control"] == "no-store"
 
     def test_not_ready_is_503(self) -> None:

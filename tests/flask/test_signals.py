@@ -56,13 +56,16 @@ def start(app: Flask) -> None:
 
 class TestFileChange:
     def test_first_load_is_a_change_from_nothing(self, app: Flask, received: Received) -> None:
-        """The first document sends config_changed with event.old None, then flag_changed."""
+        """The first document sends flag_changed per flag, sorted, then config_changed.
+
+        Django sends its signals in the same order (tests/django/test_signals.py).
+        """
         start(app)
-        kind, sender, kwargs = received.calls[0]
+        order = [k["name"] if kind == "flag" else kind for kind, _, k in received.calls]
+        assert ["banner", "beta", "old", "config"] == order
+        kind, sender, kwargs = received.calls[-1]
         assert ("config", app) == (kind, sender)
         assert kwargs["event"].old is None
-        flag_names = sorted(k["name"] for kind, _, k in received.calls if kind == "flag")
-        assert flag_names == ["banner", "beta", "old"]
 
     def test_change_in_the_flags_file(
         self, app: Flask, received: Received, flags_file: Path
@@ -110,7 +113,7 @@ class TestFileChange:
 
 class TestRaisingReceiver:
     def test_other_receivers_still_run(self, app: Flask, caplog: pytest.LogCaptureFixture) -> None:
-        """A receiver that raises is logged; later receivers and flag_changed still run."""
+        """A receiver that raises is logged by name; later receivers and signals still run."""
         seen: list[str] = []
 
         def broken(sender: Any, **kwargs: Any) -> None:
@@ -136,9 +139,15 @@ class TestRaisingReceiver:
                 (flag_changed, flag_receiver),
             ]:
                 signal.disconnect(receiver, sender=app)
-        assert (seen[0], sorted(seen[1:])) == ("config", ["banner", "beta", "old"])
+        assert ["banner", "beta", "old", "config"] == seen
         raised = [r for r in caplog.records if r.exc_info and r.exc_info[0] is LookupError]
         assert len(raised) == 4
+        assert raised[0].getMessage() == (
+            "flask_appconfig: the flag_changed receiver tests.flask.test_signals."
+            "TestRaisingReceiver.test_other_receivers_still_run.<locals>.broken raised"
+            " LookupError: receiver bug; the other receivers still ran"
+        )
+        assert "the config_changed receiver" in raised[-1].getMessage()
 
     def test_async_receiver_is_refused(
         self, app: Flask, received: Received, caplog: pytest.LogCaptureFixture
@@ -153,8 +162,9 @@ class TestRaisingReceiver:
             start(app)
         finally:
             config_changed.disconnect(coroutine_receiver, sender=app)
-        assert "coroutine_receiver" in caplog.text
-        assert received.calls[0][0] == "config"
+        assert "the config_changed receiver" in caplog.text
+        assert "coroutine_receiver is async and was skipped" in caplog.text
+        assert received.calls[-1][0] == "config"
 
     def test_muted_signal_sends_nothing(self, app: Flask, received: Received) -> None:
         """blinker's muted() silences the signals, as it does for send()."""

@@ -29,7 +29,6 @@ from appconfig_core._runtime.agent_view import (
     AgentResolver,
     agent_evaluated,
     encode_context,
-    request_view,
     resolver_for,
 )
 from appconfig_core.devserver import DevServer
@@ -330,29 +329,27 @@ class TestFlagsViewWithResolver:
         assert "gold" == view.evaluated["banner"].variant
 
 
-class TestRequestView:
-    def test_agent_client_gets_a_cached_resolver(self, server: DevServer) -> None:
-        """A client reading the agent gets one resolver, reused by every view."""
-        client = FlagClient(agent_source(server))
-        first = resolver_for(client)
-        assert isinstance(first, AgentResolver)
-        assert first is resolver_for(client)
+class TestClientView:
+    def test_only_the_agent_source_gets_a_resolver(self, server: DevServer) -> None:
+        """An agent source is answered per context; any other source is not."""
+        assert isinstance(resolver_for(agent_source(server)), AgentResolver)
+        assert resolver_for(StaticSource({"plain": {"enabled": True}})) is None
 
-    def test_other_sources_get_no_resolver(self) -> None:
-        """A client that does not read the agent builds plain views."""
-        client = FlagClient(StaticSource({"plain": {"enabled": True}}))
-        assert resolver_for(client) is None
-        with client:
-            assert request_view(client).is_enabled("plain")
+    def test_other_sources_get_plain_views(self) -> None:
+        """A client that does not read the agent gives views answered from its snapshot."""
+        with FlagClient(StaticSource({"plain": {"enabled": True}})) as client:
+            view = client.view({"plan": "gold"})
+            assert view.is_enabled("plain")
+            assert not view.pending_io
 
     def test_end_to_end_through_a_client(self, server: DevServer) -> None:
-        """A started client's request views get per-context variants with one call each."""
+        """A started client's views get per-context variants with one agent call each."""
         with FlagClient(agent_source(server, poll_interval=3600.0)) as client:
             before = agent_calls(server)
-            gold = request_view(client, {"plan": "gold"})
-            other = request_view(client, {"plan": "silver"})
+            gold = client.view({"plan": "gold"})
+            other = client.view({"plan": "silver"})
             assert ("gold", "standard") == (gold.variant("banner"), other.variant("banner"))
             gold.value("banner", "color")
             assert 2 == agent_calls(server) - before
-            request_view(client, {"plan": "gold"}).is_enabled("plain")
+            client.view({"plan": "gold"}).is_enabled("plain")
             assert 2 == agent_calls(server) - before

@@ -1,0 +1,89 @@
+"""Everything a framework adapter needs from the core, and the only core module besides the
+top-level names that ``django_appconfig`` and ``flask_appconfig`` import.
+
+Third-party adapters (Starlette, a job runner, a custom CLI) may use it too: these names are
+public and follow the package's compatibility rules. The rest of the core is private.
+
+- Settings: `DEFAULTS` (every shared key with its default), `merged_settings`,
+  `settings_problems` (each a `SettingProblem` with a stable code), `configuration_error`
+  (the errors as one exception), `build_client`; for settings naming a function,
+  `resolve_callable`, `callable_problem` and `guard_context` (a context function that
+  cannot fail a request); `container_problem` for a settings object that is not a dict.
+- Status: `status_report` turns a `Status` into the one payload every health endpoint and
+  ``status`` command prints (`StatusReport`: ``body``, ``http_status``, ``exit_status``,
+  ``lines()``); `unconfigured_report` is the same payload while settings are invalid.
+- Command lines: `FORMATS` (the ``--format`` choices), `describe_evaluation`, `evaluation_record`, `validation_report`,
+  `loaded_validation`, `parse_context_pairs`, `content_type_for_path`.
+- Signals: `change_signals` gives the one order both adapters send their signals in, and
+  `report_receiver_error` the one log line for a receiver that raised.
+- `import_string` resolves the dotted paths settings name.
+
+The request-scoped view comes from `appconfig_core.FlagClient.view`; the Jinja ``{% flag %}``
+extension lives in `appconfig_core.jinja`, so that importing this module never imports Jinja.
+"""
+
+from ._formats.detect import FORMATS
+from ._integration.report import (
+    EXIT_STATUS,
+    HTTP_STATUS,
+    StatusReport,
+    describe_evaluation,
+    evaluation_record,
+    import_string,
+    loaded_validation,
+    parse_context_pairs,
+    status_report,
+    unconfigured_report,
+    validation_report,
+)
+from ._integration.settings import (
+    DEFAULTS,
+    SettingProblem,
+    build_client,
+    callable_problem,
+    configuration_error,
+    container_problem,
+    guard_context,
+    merged_settings,
+    resolve_callable,
+    settings_problems,
+)
+from ._integration.signals import (
+    CONFIG_CHANGED,
+    FLAG_CHANGED,
+    change_signals,
+    receiver_name,
+    report_receiver_error,
+)
+from ._sources.content import content_type_for_path
+
+__all__ = [
+    "CONFIG_CHANGED",
+    "DEFAULTS",
+    "EXIT_STATUS",
+    "FLAG_CHANGED",
+    "FORMATS",
+    "HTTP_STATUS",
+    "SettingProblem",
+    "StatusReport",
+    "build_client",
+    "callable_problem",
+    "change_signals",
+    "configuration_error",
+    "container_problem",
+    "content_type_for_path",
+    "describe_evaluation",
+    "evaluation_record",
+    "guard_context",
+    "import_string",
+    "loaded_validation",
+    "merged_settings",
+    "parse_context_pairs",
+    "receiver_name",
+    "report_receiver_error",
+    "resolve_callable",
+    "settings_problems",
+    "status_report",
+    "unconfigured_report",
+    "validation_report",
+]
