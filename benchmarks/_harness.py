@@ -116,7 +116,8 @@ def measure(scenario: str, cases: Iterable[Case], settings: Settings) -> list[Re
             shift = rep % len(order)
             order = order[shift:] + order[:shift]
             for index in order:
-                gc.collect()
+                if not settings.quick:  # a full collection costs more than a smoke run's batch
+                    gc.collect()
                 gc.disable()
                 try:
                     elapsed = loops[index](counts[index])

@@ -18,7 +18,7 @@ OTHER_VERSIONS = ("Django", "Flask", "Jinja2", "boto3")
 
 @dataclass(frozen=True)
 class Target:
-    """One target of issue 7 and whether this run met it."""
+    """One performance target and whether this run met it."""
 
     name: str
     status: str  # "met", "missed", "not measured"
@@ -84,7 +84,7 @@ def _ratio_target(
 
 
 def targets(results: list[Result]) -> list[Target]:
-    """Every target of issue 7 with its status in this run."""
+    """Every performance target with its status in this run."""
     found: list[Target] = []
 
     def add(name: str, check: Callable[[], tuple[str, str]]) -> None:

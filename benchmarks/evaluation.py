@@ -1,13 +1,17 @@
 """Scenarios 1-4: one flag check, a rule flag, a multi-variant flag, all flags for a context.
 
-Each library's answer is checked before it is timed, so a case that measures a fast wrong
-answer (an unknown flag, a context the library cannot read) fails the run instead.
-Contexts are built once, outside the timed loop, for every library alike.
+Every case is one row of `ROWS`: which library, which of its clients (`Peers`), and the
+statement a user of that library writes, with ``x`` for the client and ``ctx`` for the
+context in that library's own type. Each library's answer is checked before it is timed,
+so a case that measures a fast wrong answer (an unknown flag, a context the library cannot
+read) fails the run instead. Contexts are built once, outside the timed loop, for every
+library alike.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Final, NamedTuple
 
 from . import _flags
 from ._harness import OURS, Case, Result, Settings, measure
@@ -18,249 +22,110 @@ RULE_MATCH = "2. rule flag, matching"
 RULE_MISS = "2. rule flag, not matching"
 SPLIT = "3. multi-variant, 10% split"
 ALL_FLAGS = "4. all flags, 50 flags"
+OPENFEATURE_OURS = "openfeature + appconfig-flags"
 
 
-def _check(library: str, scenario: str, got: Any, expected: Any) -> None:
-    if got != expected:
-        raise AssertionError(f"{scenario}: {library} answered {got!r}, expected {expected!r}")
+class Row(NamedTuple):
+    """One timed case: ``client`` names a `Peers` attribute (``ours.snapshot`` pins one)."""
+
+    group: str
+    library: str
+    label: str
+    client: str
+    stmt: str
 
 
-def plain_cases(peers: Peers) -> list[Case]:
-    """Scenario 1 for every library present."""
-    ctx = dict(_flags.MATCH)
-    cases = [
-        Case(
-            OURS,
-            "client.is_enabled",
-            'client.is_enabled("plain", ctx)',
-            {"client": peers.ours, "ctx": ctx},
-            ours=True,
-        ),
-        Case(
-            OURS,
-            "snapshot.is_enabled (pinned)",
-            'snapshot.is_enabled("plain", ctx)',
-            {"snapshot": peers.ours.snapshot(), "ctx": ctx},
-        ),
-    ]
-    if peers.ours_openfeature is not None:
-        cases.append(
-            Case(
-                "openfeature + appconfig-flags",
-                "get_boolean_value",
-                'of.get_boolean_value("plain", False, ctx)',
-                {"of": peers.ours_openfeature, "ctx": openfeature_context(ctx)},
-            )
-        )
-    if peers.powertools is not None:
-        cases.append(
-            Case(
-                "powertools",
-                "evaluate (AppConfigStore, cache hit)",
-                'ff.evaluate(name="plain", context=ctx, default=False)',
-                {"ff": peers.powertools, "ctx": ctx},
-            )
-        )
-    if peers.launchdarkly is not None:
-        cases.append(
-            Case(
-                "launchdarkly",
-                "variation (file data source)",
-                'ld.variation("plain", ctx, False)',
-                {"ld": peers.launchdarkly, "ctx": launchdarkly_context(ctx)},
-            )
-        )
-    if peers.unleash is not None:
-        cases.append(
-            Case(
-                "unleash",
-                "is_enabled (bootstrapped)",
-                'un.is_enabled("plain", ctx)',
-                {"un": peers.unleash, "ctx": ctx},
-            )
-        )
-    if peers.openfeature is not None:
-        cases.append(
-            Case(
-                "openfeature",
-                "get_boolean_value (in-memory provider)",
-                'of.get_boolean_value("plain", False, ctx)',
-                {"of": peers.openfeature, "ctx": openfeature_context(ctx)},
-            )
-        )
-    for case in cases:
-        _check(case.library, PLAIN, _run_once(case), True)
-    return cases
+#: The first row of each group is the baseline the others are compared with.
+ROWS: Final = (
+    Row(PLAIN, OURS, "client.is_enabled", "ours", 'x.is_enabled("plain", ctx)'),
+    Row(PLAIN, OURS, "snapshot.is_enabled (pinned)", "ours.snapshot", 'x.is_enabled("plain", ctx)'),
+    Row(PLAIN, OPENFEATURE_OURS, "get_boolean_value", "ours_openfeature", 'x.get_boolean_value("plain", False, ctx)'),
+    Row(PLAIN, "powertools", "evaluate (AppConfigStore, cache hit)", "powertools", 'x.evaluate(name="plain", context=ctx, default=False)'),
+    Row(PLAIN, "launchdarkly", "variation (file data source)", "launchdarkly", 'x.variation("plain", ctx, False)'),
+    Row(PLAIN, "unleash", "is_enabled (bootstrapped)", "unleash", 'x.is_enabled("plain", ctx)'),
+    Row(PLAIN, "openfeature", "get_boolean_value (in-memory provider)", "openfeature", 'x.get_boolean_value("plain", False, ctx)'),
+    Row("rule", OURS, "is_enabled (AppConfig rule)", "ours", 'x.is_enabled("rule", ctx)'),
+    Row("rule", OURS, "is_enabled (Powertools schema)", "ours_powertools", 'x.is_enabled("rule", ctx)'),
+    Row("rule", OPENFEATURE_OURS, "get_boolean_value", "ours_openfeature", 'x.get_boolean_value("rule", False, ctx)'),
+    Row("rule", "powertools", "evaluate (AppConfigStore, cache hit)", "powertools", 'x.evaluate(name="rule", context=ctx, default=False)'),
+    Row("rule", "launchdarkly", "variation", "launchdarkly", 'x.variation("rule", ctx, False)'),
+    Row("rule", "unleash", "is_enabled (constraints)", "unleash", 'x.is_enabled("rule", ctx)'),
+    Row(SPLIT, OURS, "evaluate(...).variant", "ours", 'x.evaluate("split", ctx).variant'),
+    Row(SPLIT, "powertools", "evaluate (MODULO_RANGE on userNumber)", "powertools", 'x.evaluate(name="split", context=ctx, default="control")'),
+    Row(SPLIT, "launchdarkly", "variation (rule + rollout)", "launchdarkly", 'x.variation("split", ctx, "control")'),
+    Row(SPLIT, "unleash", "get_variant (strategy variants)", "unleash", 'x.get_variant("split", ctx)["name"]'),
+    Row(ALL_FLAGS, OURS, "snapshot + is_enabled per flag_names", "ours_fifty", "s = x.snapshot(); [n for n in s.flag_names if s.is_enabled(n, ctx)]"),
+    Row(ALL_FLAGS, "powertools", "get_enabled_features", "powertools_fifty", "x.get_enabled_features(context=ctx)"),
+    Row(ALL_FLAGS, "launchdarkly", "all_flags_state", "launchdarkly_fifty", "x.all_flags_state(ctx)"),
+    Row(ALL_FLAGS, "unleash", "is_enabled per name (no all-flags call)", "unleash", "[n for n in names if x.is_enabled(n, ctx)]"),
+)  # fmt: skip
+
+#: How each library takes a context; the rest take the dict itself.
+CONTEXTS: Final[dict[str, Callable[[dict[str, Any]], Any]]] = {
+    "launchdarkly": launchdarkly_context,
+    "openfeature": openfeature_context,
+    OPENFEATURE_OURS: openfeature_context,
+}
+ALL_ENABLED: Final = sorted(n for i, n in enumerate(_flags.FIFTY) if i % 2 == 0 or i % 5 == 4)
 
 
-def rule_cases(peers: Peers, context: dict[str, Any], expected: bool) -> list[Case]:
-    """Scenario 2 for ``context`` (matching or not) for every library that has rules."""
-    ctx = dict(context)
-    cases = [
-        Case(
-            OURS,
-            "is_enabled (AppConfig rule)",
-            'client.is_enabled("rule", ctx)',
-            {"client": peers.ours, "ctx": ctx},
-            ours=True,
-        ),
-        Case(
-            OURS,
-            "is_enabled (Powertools schema)",
-            'client.is_enabled("rule", ctx)',
-            {"client": peers.ours_powertools, "ctx": ctx},
-        ),
-    ]
-    if peers.ours_openfeature is not None:
-        cases.append(
-            Case(
-                "openfeature + appconfig-flags",
-                "get_boolean_value",
-                'of.get_boolean_value("rule", False, ctx)',
-                {"of": peers.ours_openfeature, "ctx": openfeature_context(ctx)},
-            )
-        )
-    if peers.powertools is not None:
-        cases.append(
-            Case(
-                "powertools",
-                "evaluate (AppConfigStore, cache hit)",
-                'ff.evaluate(name="rule", context=ctx, default=False)',
-                {"ff": peers.powertools, "ctx": ctx},
-            )
-        )
-    if peers.launchdarkly is not None:
-        cases.append(
-            Case(
-                "launchdarkly",
-                "variation",
-                'ld.variation("rule", ctx, False)',
-                {"ld": peers.launchdarkly, "ctx": launchdarkly_context(ctx)},
-            )
-        )
-    if peers.unleash is not None:
-        cases.append(
-            Case(
-                "unleash",
-                "is_enabled (constraints)",
-                'un.is_enabled("rule", ctx)',
-                {"un": peers.unleash, "ctx": ctx},
-            )
-        )
-    for case in cases:
-        _check(case.library, RULE_MATCH if expected else RULE_MISS, _run_once(case), expected)
-    return cases
+def _client(peers: Peers, name: str) -> Any:
+    attribute, _, pinned = name.partition(".")
+    client = getattr(peers, attribute)
+    return client if client is None or not pinned else getattr(client, pinned)()
 
 
-def split_cases(peers: Peers) -> list[Case]:
-    """Scenario 3: the three-variant flag for a free-tier user (rule miss, then the split)."""
-    ctx = dict(_flags.MISS)
-    cases = [
-        Case(
-            OURS,
-            "evaluate(...).variant",
-            'client.evaluate("split", ctx).variant',
-            {"client": peers.ours, "ctx": ctx},
-            ours=True,
-        )
-    ]
-    if peers.powertools is not None:
-        cases.append(
-            Case(
-                "powertools",
-                "evaluate (MODULO_RANGE on userNumber)",
-                'ff.evaluate(name="split", context=ctx, default="control")',
-                {"ff": peers.powertools, "ctx": ctx},
-            )
-        )
-    if peers.launchdarkly is not None:
-        cases.append(
-            Case(
-                "launchdarkly",
-                "variation (rule + rollout)",
-                'ld.variation("split", ctx, "control")',
-                {"ld": peers.launchdarkly, "ctx": launchdarkly_context(ctx)},
-            )
-        )
-    if peers.unleash is not None:
-        cases.append(
-            Case(
-                "unleash",
-                "get_variant (strategy variants)",
-                'un.get_variant("split", ctx)["name"]',
-                {"un": peers.unleash, "ctx": ctx},
-            )
-        )
-    for case in cases:
-        got = _run_once(case)
-        if got not in ("blue", "control"):
-            raise AssertionError(f"{SPLIT}: {case.library} answered {got!r}")
-    return cases
+def cases(peers: Peers, group: str, context: dict[str, Any]) -> list[Case]:
+    """The rows of ``group`` for every library present, ``context`` in each one's type."""
+    built: list[Case] = []
+    for row in ROWS:
+        client = _client(peers, row.client) if row.group == group else None
+        if client is None:
+            continue
+        names = {
+            "x": client,
+            "ctx": CONTEXTS.get(row.library, dict)(context),
+            "names": list(_flags.FIFTY),
+        }
+        built.append(Case(row.library, row.label, row.stmt, names, ours=not built))
+    return built
 
 
-def all_flags_cases(peers: Peers) -> list[Case]:
-    """Scenario 4: every flag's answer for one context, 50 flags."""
-    ctx = dict(_flags.MATCH)
-    expected = sorted(n for i, n in enumerate(_flags.FIFTY) if i % 2 == 0 or i % 5 == 4)
-    cases = [
-        Case(
-            OURS,
-            "snapshot + is_enabled per flag_names",
-            "s = client.snapshot(); [n for n in s.flag_names if s.is_enabled(n, ctx)]",
-            {"client": peers.ours_fifty, "ctx": ctx},
-            ours=True,
-        )
-    ]
-    if peers.powertools_fifty is not None:
-        cases.append(
-            Case(
-                "powertools",
-                "get_enabled_features",
-                "ff.get_enabled_features(context=ctx)",
-                {"ff": peers.powertools_fifty, "ctx": ctx},
-            )
-        )
-    if peers.launchdarkly_fifty is not None:
-        cases.append(
-            Case(
-                "launchdarkly",
-                "all_flags_state",
-                "ld.all_flags_state(ctx)",
-                {"ld": peers.launchdarkly_fifty, "ctx": launchdarkly_context(ctx)},
-            )
-        )
-    if peers.unleash is not None:
-        cases.append(
-            Case(
-                "unleash",
-                "is_enabled per name (no all-flags call)",
-                "[n for n in names if un.is_enabled(n, ctx)]",
-                {"un": peers.unleash, "ctx": ctx, "names": list(_flags.FIFTY)},
-            )
-        )
-    for case in cases:
-        got = _run_once(case)
-        if case.library in (OURS, "powertools", "unleash"):
-            _check(case.library, ALL_FLAGS, sorted(got), expected)
-        else:
-            enabled = sorted(k for k, v in got.to_values_map().items() if v)
-            _check(case.library, ALL_FLAGS, enabled, expected)
-    return cases
+def _answer(got: Any) -> Any:
+    if hasattr(got, "to_values_map"):  # LaunchDarkly's all-flags state
+        return sorted(k for k, v in got.to_values_map().items() if v)
+    return sorted(got) if isinstance(got, list) else got
+
+
+def _checked(scenario: str, built: list[Case], accept: Callable[[Any], bool]) -> list[Case]:
+    for case in built:
+        got = _answer(_run_once(case))
+        if not accept(got):
+            raise AssertionError(f"{scenario}: {case.library} ({case.label}) answered {got!r}")
+    return built
 
 
 def _run_once(case: Case) -> Any:
-    expression = case.stmt.rsplit(";", 1)[-1].strip()
+    setup, _, expression = case.stmt.rpartition(";")
     namespace = dict(case.names)
-    if ";" in case.stmt:
-        exec(case.stmt.rsplit(";", 1)[0], namespace)
-    return eval(expression, namespace)
+    if setup:
+        exec(setup, namespace)
+    return eval(expression.strip(), namespace)
 
 
 def run(peers: Peers, settings: Settings) -> list[Result]:
     """Scenarios 1-4, each group timed alternately."""
-    results = measure(PLAIN, plain_cases(peers), settings)
-    results += measure(RULE_MATCH, rule_cases(peers, _flags.MATCH, True), settings)
-    results += measure(RULE_MISS, rule_cases(peers, _flags.MISS, False), settings)
-    results += measure(SPLIT, split_cases(peers), settings)
-    results += measure(ALL_FLAGS, all_flags_cases(peers), settings)
+    match, miss = dict(_flags.MATCH), dict(_flags.MISS)
+    groups = [
+        (PLAIN, PLAIN, match, lambda got: got is True),
+        (RULE_MATCH, "rule", match, lambda got: got is True),
+        (RULE_MISS, "rule", miss, lambda got: got is False),
+        (SPLIT, SPLIT, miss, lambda got: got in ("blue", "control")),
+        (ALL_FLAGS, ALL_FLAGS, match, lambda got: got == ALL_ENABLED),
+    ]
+    results: list[Result] = []
+    for scenario, group, context, accept in groups:
+        results += measure(
+            scenario, _checked(scenario, cases(peers, group, context), accept), settings
+        )
     return results

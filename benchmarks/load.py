@@ -1,8 +1,8 @@
 """Scenarios 5 and 8: loading documents of 10 / 100 / 1,000 flags, and a snapshot's memory.
 
 Loading is what a new version costs the poller thread: parse the bytes, validate, compile
-every rule. For this project that is `Store.compile` (the step `FlagClient` runs outside
-any lock); for Powertools, the JSON parse its provider does plus the schema validation its
+every rule. For this project that is the public `validation_report` (the same parse and
+compile `FlagClient` runs outside any lock, reported in one line); for Powertools, the JSON parse its provider does plus the schema validation its
 `FeatureFlags` runs once per new document; for Unleash, handing the state to its engine.
 """
 
@@ -13,8 +13,8 @@ import json
 import tracemalloc
 from typing import Any
 
-from appconfig_core._runtime.store import Store
-from appconfig_core._sources.base import Content
+from appconfig_core import FlagClient, Snapshot, StaticSource
+from appconfig_core.integration import validation_report
 
 from . import _flags
 from ._harness import OURS, Case, Result, Settings, measure
@@ -24,12 +24,13 @@ SIZES = (10, 100, 1000)
 SMOKE_SIZES = (10, 100)
 
 
-def _store() -> Store:
-    return Store(format="auto", defaults=None)
+JSON = "application/json"
 
 
-def _content(data: bytes) -> Content:
-    return Content(data=data, content_type="application/json", version="1")
+def _snapshot(data: bytes) -> Snapshot:
+    """The snapshot a client serves for ``data``, built through the public client."""
+    with FlagClient(StaticSource(data, content_type=JSON), start_timeout=5.0) as client:
+        return client.snapshot()
 
 
 def load_cases(count: int) -> list[Case]:
@@ -40,15 +41,20 @@ def load_cases(count: int) -> list[Case]:
         Case(
             OURS,
             "parse + validate + compile (stored form)",
-            "store.compile(content)",
-            {"store": _store(), "content": _content(stored)},
+            "report(label, data, content_type)",
+            {"report": validation_report, "label": "bench", "data": stored, "content_type": JSON},
             ours=True,
         ),
         Case(
             OURS,
             "parse + validate + compile (Powertools schema)",
-            "store.compile(content)",
-            {"store": _store(), "content": _content(powertools)},
+            "report(label, data, content_type)",
+            {
+                "report": validation_report,
+                "label": "bench",
+                "data": powertools,
+                "content_type": JSON,
+            },
         ),
     ]
     if version_of("aws-lambda-powertools"):
@@ -73,9 +79,10 @@ def load_cases(count: int) -> list[Case]:
                 {"engine": UnleashEngine(), "state": json.dumps(_flags.unleash_state(count))},
             )
         )
-    snapshot = _store().compile(_content(stored))
-    if len(snapshot.flag_names) != count:
-        raise AssertionError(f"load: compiled {len(snapshot.flag_names)} flags, not {count}")
+    for data in (stored, powertools):
+        ok, lines = validation_report("bench", data, JSON)
+        if not (ok and lines[0].endswith(f" {count} flags")):
+            raise AssertionError(f"load: {lines}")
     return cases
 
 
@@ -83,7 +90,7 @@ def run_load(settings: Settings) -> list[Result]:
     """Scenario 5 at each size."""
     results: list[Result] = []
     load_settings = Settings(
-        repeats=max(3, settings.repeats // 2), batch_seconds=settings.batch_seconds
+        max(3, settings.repeats // 2), settings.batch_seconds, quick=settings.quick
     )
     for count in SMOKE_SIZES if settings.quick else SIZES:
         results += measure(f"5. load {count:,} flags", load_cases(count), load_settings)
@@ -116,10 +123,7 @@ def run_memory(settings: Settings) -> list[Result]:
     scenario = f"8. memory, {count:,} flags"
     results: list[Result] = []
 
-    def ours(data: bytes) -> Any:
-        return _store().compile(_content(data))
-
-    size, _ = _retained(lambda: ours(stored))
+    size, _ = _retained(lambda: _snapshot(stored))
     results.append(
         Result(
             scenario,
@@ -137,7 +141,7 @@ def run_memory(settings: Settings) -> list[Result]:
             scenario, OURS, "of which the parsed document (json.loads)", (size / 1024,), unit="KiB"
         )
     )
-    size, _ = _retained(lambda: ours(powertools))
+    size, _ = _retained(lambda: _snapshot(powertools))
     results.append(
         Result(scenario, OURS, "Snapshot (Powertools schema)", (size / 1024,), unit="KiB")
     )
