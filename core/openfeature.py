@@ -6,7 +6,8 @@ so ``import appconfig_core`` never imports it; only ``appconfig_core.openfeature
 Flag keys: ``"name"`` resolves the flag itself and ``"name.attribute"`` one of its
 attributes (see docs/openfeature.md for the whole convention). The provider's status
 follows the client's listeners: it becomes ready with the client's first document, stale
-when fetches keep failing, and ready again once a fetch succeeds.
+when fetches keep failing or a version is rejected, and ready again once a fetch succeeds
+with no rejection standing.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ class AppConfigProvider(AbstractProvider):
 
     ``targeting_key_names`` are the context keys the OpenFeature targeting key is copied
     to, so that rules can refer to it (``$targetingKey`` in AppConfig's rule language).
-    The provider goes stale after ``stale_after`` consecutive failed fetches, or at the
-    first failure while it serves the disk cache.
+    The provider goes stale after ``stale_after`` consecutive failed fetches, at the first
+    failure while it serves the disk cache, and at once when a version is rejected (it stays
+    stale until a valid version loads).
     """
 
     def __init__(
@@ -172,15 +174,27 @@ class AppConfigProvider(AbstractProvider):
             if self._phase != "ready":
                 return
             status = self.client.status
-            if status.origin != "cache" and status.consecutive_failures < self._stale_after:
+            rejected = status.rejected
+            if (
+                rejected is None
+                and status.origin != "cache"
+                and status.consecutive_failures < self._stale_after
+            ):
                 return
             self._phase = "stale"
+            if rejected is not None:
+                where = self.client.source.description
+                why = f"version {rejected.version} from {where} was rejected"
+            else:
+                why = (
+                    f"{status.consecutive_failures} failed fetch(es) from"
+                    f" {self.client.source.description}"
+                )
             self.emit_provider_stale(
                 ProviderEventDetails(
                     message=(
-                        f"{status.consecutive_failures} failed fetch(es) from "
-                        f"{self.client.source.description}; serving version {status.version} "
-                        f"from the {status.origin} (see FlagClient.status.last_error)"
+                        f"{why}; serving version {status.version} from the {status.origin}"
+                        " (see FlagClient.status.last_error)"
                     ),
                     metadata=_version(status.version),
                 )
@@ -192,7 +206,7 @@ class AppConfigProvider(AbstractProvider):
             if self._phase != "stale":
                 return
             status = self.client.status
-            if status.consecutive_failures or status.origin == "cache":
+            if status.consecutive_failures or status.origin == "cache" or status.rejected:
                 return
             self._phase = "ready"
             self.emit_provider_ready(ProviderEventDetails(metadata=_version(status.version)))

@@ -84,7 +84,7 @@ def compile_document(
         return _compile(document, fmt, version, clock)
     except DocumentError as exc:
         if not _unmistakable(document, fmt):
-            exc.hint = _detected(document, fmt)
+            exc.hint = _detected(document)
             exc.args = (f"{exc}; {exc.hint}",)
         raise
 
@@ -106,17 +106,42 @@ def _unmistakable(document: Any, fmt: str) -> bool:
     return False  # a retrieval form fails only on entries that may well not be flags
 
 
-def _detected(document: Any, fmt: str) -> str:
-    if fmt == POWERTOOLS:
-        why = 'the Powertools schema, because an entry holds "default"'
-    elif is_stored_form(document):
-        why = 'the AppConfig stored form, because it has a top-level "version"'
-    else:
-        why = 'the AppConfig retrieval form, because an entry holds "enabled"'
+def _detected(document: Any) -> str:
     return (
-        f"format auto read this document as {why}; if it is free-form configuration,"
-        ' set format="raw"'
+        f"format auto read this document as {why_detected(document)}; if it is free-form"
+        ' configuration, set format="raw"'
     )
+
+
+def why_detected(document: Any) -> str:
+    """Which format ``auto`` picks for ``document``, and why, in words for messages and CLIs."""
+    fmt = detect_format(document)
+    if fmt == POWERTOOLS:
+        return 'the Powertools schema, because an entry holds "default"'
+    if is_stored_form(document):
+        return 'the AppConfig stored form, because it has a top-level "version"'
+    if fmt == APPCONFIG and not document:
+        return "the AppConfig retrieval form with no flags, because it is an empty object"
+    if fmt == APPCONFIG:
+        return 'the AppConfig retrieval form, because an entry holds "enabled"'
+    if isinstance(document, Mapping):
+        return (
+            'free-form configuration (raw), because no entry is an object holding "enabled"'
+            ' or "default"'
+        )
+    return f"free-form configuration (raw), because it is {_kind(document)}, not an object"
+
+
+def _kind(document: Any) -> str:
+    if document is None:
+        return "null"
+    if isinstance(document, str):
+        return "text (neither JSON nor YAML)"
+    if isinstance(document, list):
+        return "a list"
+    if isinstance(document, bool):
+        return "a boolean"
+    return "a number" if isinstance(document, int | float) else f"a {type(document).__name__}"
 
 
 def _compile(document: Any, fmt: str, version: str | None, clock: Clock | None) -> FlagSet:

@@ -36,6 +36,9 @@ _monotonic = time.monotonic
 #: system call costing more than a plain flag check, so they look at the clock instead and
 #: ask for the pid at most this often; `snapshot()` asks every time.
 PID_CHECK_INTERVAL = 0.05
+#: The longest a forked child's first read waits for the child's first fetch (seconds; never
+#: longer than ``start_timeout``).
+FORK_READ_WAIT = 2.0
 
 
 class FlagClient:
@@ -45,7 +48,8 @@ class FlagClient:
     and never block, lock or raise. `start` waits at most ``start_timeout`` for a first
     document, falling back to ``cache_path`` and then to ``defaults``; `close` waits at most
     its ``timeout``. After ``fork()`` the child keeps serving the parent's snapshot and
-    starts its own poller (and its own AppConfig session) on its first read.
+    starts its own poller (and its own AppConfig session) on its first read, which waits
+    (at most ``min(start_timeout, FORK_READ_WAIT)``) for that poller's first fetch.
     """
 
     def __init__(
@@ -81,6 +85,7 @@ class FlagClient:
         self._pid = os.getpid()
         self._pid_seen_until = 0.0
         self._fork_claims: dict[int, int] = {}
+        self._fork_deadline = 0.0
         self._overrides: dict[str, CompiledFlag] = {}
         self._resolver = resolver_for(source)
         _CLIENTS.add(self)
@@ -102,11 +107,31 @@ class FlagClient:
                 return self._store.loaded
             self._forked = False
             self._started = True
-            poller = self._new_poller()
+            poller = self._poller or self._new_poller()  # a read after fork may have made it
+        began = _monotonic()
         poller.attempted.wait(self._start_timeout)
         if not self._store.loaded:
             self._load_cache()
+        if not self._store.loaded:
+            self._warn_serving_defaults(poller, _monotonic() - began)
         return self._store.loaded
+
+    def _warn_serving_defaults(self, poller: Poller, waited: float) -> None:
+        """Say once that requests now get code defaults: silence here looks like flags off."""
+        why = "gave no usable document" if poller.attempted.is_set() else "did not answer"
+        cache = (
+            "no cache_path is set"
+            if self._cache is None
+            else f"the cache file {self._cache.path} holds no usable copy"
+        )
+        log.warning(
+            "appconfig-flags: %s %s within %.1fs and %s; serving the defaults until a"
+            " document loads",
+            self.source.description,
+            why,
+            waited,
+            cache,
+        )
 
     def _new_poller(self) -> Poller:
         poller = Poller(
@@ -206,13 +231,26 @@ class FlagClient:
         return self._pid != _getpid()
 
     def _restart_after_fork(self) -> None:
+        """Start the child's poller and wait, bounded, for its first fetch.
+
+        The inherited snapshot may be arbitrarily old (an idle worker forked hours ago), so
+        the first read waits for a fetch through the child's own new session, which always
+        brings the deployed version: at most ``min(start_timeout, FORK_READ_WAIT)`` once per
+        process, shared by every thread reading meanwhile. Past that, reads answer the
+        inherited snapshot until the fetch lands.
+        """
         if not self._check_pid():
             return
         with self._lock:
             if not self._forked or self._closed:
                 return
-            self._forked = False
-            self._new_poller()
+            if self._poller is None:
+                self._fork_deadline = _monotonic() + min(self._start_timeout, FORK_READ_WAIT)
+                self._new_poller()
+            poller, deadline = self._poller, self._fork_deadline
+        if poller is not None:
+            poller.attempted.wait(max(0.0, deadline - _monotonic()))
+        self._forked = False
 
     # -- reads -----------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """The snapshot store: compile new content outside the lock, then swap one reference.
 
 Readers never lock: they read ``store.current`` once and use that immutable snapshot.
-Content that fails to parse or validate never replaces a good snapshot.
+Content that fails to parse or validate never replaces a good snapshot, and neither does a
+document without flags (or, with ``format="auto"``, in another format) once flags are served:
+an empty or wrong deployment must not silently turn every flag to its default.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from appconfig_core._evaluation.flagset import Clock, CompiledFlag, utc_now
-from appconfig_core._evaluation.result import Origin, Status
+from appconfig_core._evaluation.result import Origin, Rejection, Status
 from appconfig_core._evaluation.snapshot import Snapshot, compile_defaults
-from appconfig_core._formats.detect import compile_document
+from appconfig_core._formats.detect import AUTO, RAW, compile_document, detect_format, why_detected
 from appconfig_core._sources.base import Content
 from appconfig_core._sources.content import parse_content
 from appconfig_core._sources.redact import redact
+from appconfig_core.errors import AppConfigFlagsError, DocumentError
 
 from .events import ChangeEvent
 
@@ -38,14 +41,18 @@ class Store:
         self._overrides: dict[str, CompiledFlag] = {}
         self._lock = threading.Lock()
         self._base = self._empty()
+        self._base_format: str | None = None
         self._raw: bytes | None = None
         self._fetched_at: datetime | None = None
         #: The snapshot readers use: the loaded one with test overrides laid over it.
         self.current: Snapshot = self._base
         self.origin: Origin = "defaults"
         self.last_error: str | None = None
+        #: Fetches in a row that failed or brought a rejected document; any answer that is
+        #: not a failure ("unchanged" included) resets it. A rejection outlives it, in
+        #: ``rejected``, until a valid version loads.
         self.consecutive_failures = 0
-        self._rejected = False
+        self.rejected: Rejection | None = None
 
     def _empty(self) -> Snapshot:
         return Snapshot(
@@ -98,11 +105,14 @@ class Store:
                 self._succeeded(origin)
             return None
         snapshot = self.compile(content, fetched_at=fetched_at)
+        fmt = self._format if self._format != AUTO else detect_format(snapshot.document)
         with self._lock:
             old = self._base
             if if_empty and old.loaded:
                 return None
+            self._refuse_if_flagless(snapshot, fmt)
             self._base = snapshot
+            self._base_format = fmt
             self._raw = content.data
             self._fetched_at = snapshot.loaded_at
             self.origin = origin
@@ -114,30 +124,58 @@ class Store:
             changed=snapshot.changed_flags(old if old.loaded else None),
         )
 
+    def _refuse_if_flagless(self, snapshot: Snapshot, fmt: str) -> None:
+        """Raise `DocumentError` when ``snapshot`` would take served flags away.
+
+        Only an explicit ``format="raw"`` serves documents without flags after flags; with
+        ``auto``, a document read in another format than the served one is refused too (a
+        Powertools schema replacing AppConfig flags is a mistake far more often than a plan).
+        """
+        old, old_format = self._base, self._base_format
+        if self._format == RAW or not snapshot_flags(old):
+            return
+        if not snapshot_flags(snapshot):
+            problem = "it has no flags"
+        elif self._format == AUTO and fmt != old_format:
+            problem = "it is in another format than the flags being served"
+        else:
+            return
+        detail = f"format auto read it as {why_detected(snapshot.document)}"
+        raise DocumentError(
+            f"{problem}: {detail if self._format == AUTO else f'format {fmt!r}'}. Deploy a"
+            ' document with flags, or set format="raw" to serve free-form configuration'
+        )
+
     def record_unchanged(self) -> None:
         """A fetch succeeded and the source said nothing changed.
 
-        When the source's latest document was rejected, its error stays in ``last_error``:
-        "unchanged" then means "still the document we could not use".
+        A rejection stays (with its error in ``last_error``): "unchanged" then means "still
+        the document we could not use".
         """
         with self._lock:
             self.consecutive_failures = 0
-            if not self._rejected:
+            if self.rejected is None:
                 self.last_error = None
 
-    def record_failure(self, error: BaseException, *, rejected: bool = False) -> None:
-        """A fetch failed, or (``rejected``) its document was invalid; the snapshot stays."""
+    def record_failure(self, error: BaseException) -> None:
+        """A fetch failed; the snapshot stays."""
         with self._lock:
             self.consecutive_failures += 1
-            self.last_error = _describe(error)
-            self._rejected = self._rejected or rejected
+            self.last_error = describe(error)
+
+    def record_rejection(self, version: str | None, error: BaseException) -> None:
+        """Version ``version`` arrived but cannot be used; it stays visible until one loads."""
+        with self._lock:
+            self.consecutive_failures += 1
+            self.last_error = describe(error)
+            self.rejected = Rejection(version=version, at=utc_now(), reason=str(error))
 
     def _succeeded(self, origin: Origin) -> None:
         if origin == "cache":
             return  # the source is still failing; its error stays visible in the status
         self.consecutive_failures = 0
         self.last_error = None
-        self._rejected = False
+        self.rejected = None
 
     def set_overrides(self, overrides: Mapping[str, CompiledFlag]) -> None:
         """Lay ``overrides`` over every snapshot from now on (tests only)."""
@@ -177,6 +215,7 @@ class Store:
             updated_at=self._fetched_at if base.loaded else None,
             last_error=self.last_error,
             consecutive_failures=self.consecutive_failures,
+            rejected=self.rejected,
         )
 
 
@@ -185,6 +224,15 @@ def snapshot_flags(snapshot: Snapshot) -> Mapping[str, CompiledFlag]:
     return snapshot._flags
 
 
-def _describe(error: BaseException) -> str:
-    text = str(error) or type(error).__name__
-    return redact(f"{type(error).__name__}: {text}")
+def describe(error: BaseException) -> str:
+    """``"Type: message"`` for status and logs, naming a public class (never ``_TokenRejected``)."""
+    name = public_name(error)
+    return redact(f"{name}: {error}") if str(error) else name
+
+
+def public_name(error: BaseException) -> str:
+    """The name of the nearest class of ``error`` that is not private."""
+    for cls in type(error).__mro__:
+        if not cls.__name__.startswith("_"):
+            return cls.__name__
+    return AppConfigFlagsError.__name__

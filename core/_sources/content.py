@@ -1,4 +1,4 @@
-"""Turning fetched bytes into a document, by content type.
+"""Turning fetched bytes into a document: by content type when it is JSON or YAML, else by content.
 
 Sources know nothing of flags and hand over bytes; the store calls this to get the payload a
 `Snapshot` exposes as ``document``. Content types are matched on their media type only, so
@@ -8,6 +8,7 @@ Sources know nothing of flags and hand over bytes; the store calls this to get t
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from appconfig_core.errors import DocumentError
@@ -39,10 +40,12 @@ def content_type_for_path(path: str) -> str:
 
 
 def parse_content(raw: bytes, content_type: str | None) -> Any:
-    """Decode ``raw`` as JSON, YAML or text; raise `DocumentError` saying what failed.
+    """Decode ``raw`` as JSON, YAML or text; raise only `DocumentError`, saying what failed.
 
-    An unknown content type is tried as JSON and kept as text when that fails, since
-    AppConfig hands out whatever type a configuration was stored with.
+    A JSON or YAML content type is a promise the body must keep. Any other type (``text/plain``,
+    ``application/octet-stream``, none at all) is only a hint: AppConfig hands out whatever
+    type a configuration was stored with, so a body that is a JSON or YAML object or list is
+    parsed as such, and anything else stays text.
     """
     kind = media_type(content_type)
     try:
@@ -55,12 +58,19 @@ def parse_content(raw: bytes, content_type: str | None) -> Any:
         return _parse_json(text)
     if kind in _YAML_TYPES:
         return _parse_yaml(text)
-    if kind == TEXT:
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+    return _sniff(text)
+
+
+def _sniff(text: str) -> Any:
+    """The object or list ``text`` holds as JSON or YAML; ``text`` itself when it holds neither."""
+    for parse in (_parse_json, _parse_yaml):
+        try:
+            document = parse(text)
+        except DocumentError:
+            continue
+        if isinstance(document, dict | list):
+            return document
+    return text
 
 
 def _parse_json(text: str) -> Any:
@@ -72,6 +82,11 @@ def _parse_json(text: str) -> Any:
         ) from None
     except RecursionError:
         raise DocumentError("invalid JSON: nested too deeply", location="document") from None
+    except ValueError:
+        # The only other ValueError: an integer longer than Python's conversion limit.
+        raise DocumentError(
+            f"invalid JSON: a number has more than {_max_digits()} digits", location="document"
+        ) from None
 
 
 def _parse_yaml(text: str) -> Any:
@@ -83,8 +98,19 @@ def _parse_yaml(text: str) -> Any:
         mark = exc.problem_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
         raise DocumentError(f"invalid YAML: {exc.problem}{where}", location="document") from None
-    except (yaml.YAMLError, RecursionError) as exc:
+    except yaml.YAMLError as exc:
         raise DocumentError(f"invalid YAML: {type(exc).__name__}", location="document") from None
+    except RecursionError:
+        raise DocumentError("invalid YAML: nested too deeply", location="document") from None
+    except Exception as exc:  # noqa: BLE001 - a value PyYAML cannot build (a date 2024-13-45...)
+        # Only the type: messages such as int()'s quote the content.
+        raise DocumentError(
+            f"invalid YAML: a value cannot be read ({type(exc).__name__})", location="document"
+        ) from None
+
+
+def _max_digits() -> int:
+    return sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
 
 
 _LOADER: type | None = None

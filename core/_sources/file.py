@@ -33,8 +33,6 @@ class FileSource:
                 f"the flags file {str(self.path)!r} does not exist; create it or fix the path"
             )
         self.description: str = f"file {self.path}"
-        #: What serves the flags, for `Status.origin`.
-        self.origin = "file"
         #: Where this reads from, as the disk cache records it.
         self.identity: dict[str, str] = {
             "source": "file",

@@ -22,8 +22,6 @@ class StaticSource:
     """
 
     description = "static document"
-    #: What serves the flags, for `Status.origin`.
-    origin = "static"
     #: What `Status.origin` says when this source served the flags.
     origin = "static"
 

@@ -683,6 +683,26 @@ class TestEvents:
         assert ProviderStatus.READY == client.get_provider_status()
         events.wait_for(ProviderEvent.PROVIDER_READY, count=2)
 
+    def test_a_rejected_version_is_stale_at_once_until_a_good_one(
+        self, make_client: Callable[..., FlagClient]
+    ) -> None:
+        """One rejected version makes the provider STALE (not after stale_after), a valid one READY."""
+        source = StaticSource(FLAGS, poll_interval=0.01)
+        flag_client = make_client(source=source)
+        api.set_provider_and_wait(AppConfigProvider(flag_client, stale_after=1000))
+        client = api.get_client()
+        events = Events().listen(ProviderEvent.PROVIDER_STALE, ProviderEvent.PROVIDER_READY)
+        events.wait_for(ProviderEvent.PROVIDER_READY)
+        source.update([], version="bad")
+        (stale,) = events.wait_for(ProviderEvent.PROVIDER_STALE)
+        assert "version bad" in (stale.message or "") and "rejected" in (stale.message or "")
+        assert ProviderStatus.STALE == client.get_provider_status()
+        assert True is client.get_boolean_value("checkout", False)  # last good still served
+        source.update({**FLAGS, "new": {"enabled": True}}, version="good")
+        events.wait_for(ProviderEvent.PROVIDER_READY, count=2)
+        assert ProviderStatus.READY == client.get_provider_status()
+        assert True is client.get_boolean_value("new", False)
+
     def test_serving_the_cache_goes_stale_at_the_next_failure(
         self, make_client: Callable[..., FlagClient], tmp_path: Path
     ) -> None:

@@ -25,6 +25,8 @@ APP, ENV, PROFILE = "shop", "prod", "flags"
 PROFILE_FILE = f"{APP}:{ENV}:{PROFILE}.json"
 DOC_V1 = {"beta": {"enabled": True, "limit": 1}, "gamma": {"enabled": False}}
 DOC_V2 = {"beta": {"enabled": False}, "gamma": {"enabled": True}}
+#: The poll interval of `realtime_server` (seconds).
+POLL_INTERVAL = 1.0
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -90,6 +92,13 @@ def _profile(served: Path) -> Path:
 def _server(served: Path, profile: Path, clock: FakeClock) -> Iterator[DevServer]:
     """A local AppConfig server on a free port whose poll-interval clock the test moves."""
     with DevServer(served, port=0, poll_interval=1, clock=clock) as server:
+        yield server
+
+
+@pytest.fixture(name="realtime_server")
+def _realtime_server(served: Path, profile: Path) -> Iterator[DevServer]:
+    """A local AppConfig server on real time, for clients whose poller runs on its own."""
+    with DevServer(served, port=0, poll_interval=POLL_INTERVAL) as server:
         yield server
 
 

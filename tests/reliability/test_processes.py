@@ -27,9 +27,8 @@ from appconfig_core import AppConfigDataSource, FlagClient
 from appconfig_core.devserver import DevServer
 from tests.support import free_port, wait_until
 
-from .conftest import APP, DOC_V2, ENV, PROFILE, write_json
+from .conftest import APP, DOC_V2, ENV, POLL_INTERVAL, PROFILE, write_json
 
-POLL_INTERVAL = 1.0
 #: Slack on top of one poll interval for a loaded 2-core machine.
 SLACK = 5.0
 WORKERS = 4
@@ -51,12 +50,6 @@ def app(environ, start_response):
                               ("Content-Length", str(len(body)))])
     return [body]
 """
-
-
-@pytest.fixture(name="realtime_server")
-def _realtime_server(served: Path, profile: Path) -> Iterator[DevServer]:
-    with DevServer(served, port=0, poll_interval=POLL_INTERVAL) as server:
-        yield server
 
 
 def assert_no_shared_tokens(server: DevServer, sessions_at_least: int) -> None:
@@ -202,3 +195,51 @@ class TestMultiprocessingForkPool:
         assert len({pid for pid, _ in results}) == WORKERS
         assert all(elapsed < POLL_INTERVAL + SLACK for _, elapsed in results), results
         assert_no_shared_tokens(realtime_server, sessions_at_least=WORKERS + 1)
+
+
+# -- an idle forked worker -----------------------------------------------------------------------
+
+
+def _first_read_in_child(client: FlagClient, go: int, report: int) -> None:  # pragma: no cover
+    """In the child: wait for the parent's word, stay idle one poll interval, read once, report."""
+    code = 1
+    try:
+        os.read(go, 1)
+        time.sleep(POLL_INTERVAL)  # the scenario itself: a worker idle after the change
+        evaluation = client.evaluate("gamma")
+        os.write(report, json.dumps([evaluation.version, evaluation.enabled]).encode())
+        code = 0
+    finally:
+        os._exit(code)
+
+
+class TestIdleForkedWorker:
+    def test_first_read_after_a_change_is_fresh(
+        self,
+        realtime_server: DevServer,
+        profile: Path,
+        aws_env: None,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """A child forked before a change, idle until one poll interval after it, answers its first read with the new version."""
+        # A generous bound for a loaded machine: the assertion is on the value, not the time.
+        monkeypatch.setattr("appconfig_core._runtime.client.FORK_READ_WAIT", 30.0)
+        source = AppConfigDataSource(APP, ENV, PROFILE, endpoint_url=realtime_server.url)
+        client = FlagClient(source, start_timeout=30)
+        try:
+            assert client.start() and client.status.version == "1"
+            go_r, go_w = os.pipe()
+            report_r, report_w = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child
+                _first_read_in_child(client, go_r, report_w)
+            os.close(report_w)
+            write_json(profile, DOC_V2)
+            assert wait_until(lambda: client.status.version == "2", timeout=30)
+            os.write(go_w, b"g")
+            answer = os.read(report_r, 1024)
+            _, status = os.waitpid(pid, 0)
+        finally:
+            client.close(timeout=2)
+        assert 0 == os.waitstatus_to_exitcode(status)
+        assert ["2", True] == json.loads(answer)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from appconfig_core import ConfigurationError, DocumentError, FlagClient, StaticSource
-from appconfig_core._formats.detect import compile_document, detect_format
+from appconfig_core._formats.detect import compile_document, detect_format, why_detected
 
 STORED = {"version": "1", "flags": {"a": {"name": "A"}}, "values": {"a": {"enabled": True}}}
 
@@ -150,3 +150,28 @@ class TestThroughFlagClient:
             assert not client.status.ready
             assert "values.beta._variants[0].enabled" in str(client.status.last_error)
             assert client.is_enabled("beta", default=True) is True
+
+
+class TestWhyDetected:
+    @pytest.mark.parametrize(
+        ("document", "words"),
+        [
+            ([], "free-form configuration (raw), because it is a list, not an object"),
+            (None, "free-form configuration (raw), because it is null, not an object"),
+            ("x", "because it is text (neither JSON nor YAML), not an object"),
+            ({"beta": True}, 'because no entry is an object holding "enabled" or "default"'),
+            ({}, "the AppConfig retrieval form with no flags, because it is an empty object"),
+            (
+                {"a": {"enabled": True}},
+                'the AppConfig retrieval form, because an entry holds "enabled"',
+            ),
+            ({"a": {"default": True}}, 'the Powertools schema, because an entry holds "default"'),
+            (
+                {"version": "1", "flags": {}},
+                'the AppConfig stored form, because it has a top-level "version"',
+            ),
+        ],
+    )
+    def test_says_which_format_and_why(self, document: Any, words: str) -> None:
+        """The explanation names the format auto picks and the shape that decided it."""
+        assert words in why_detected(document)

@@ -90,6 +90,24 @@ class TestLifecycle:
         client.close(timeout=0.2)
         source.release.set()
 
+    def test_serving_defaults_after_start_is_one_warning(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """start() returning with defaults (hanging source, no cache) logs one WARNING naming the source and the wait."""
+        source = HangingSource()
+        client = FlagClient(source, start_timeout=0.2)
+        with caplog.at_level(logging.WARNING, "appconfig_core"):
+            assert client.start() is False
+        # Only this thread's records: pollers of earlier tests may still be winding down.
+        (record,) = [r for r in caplog.records if r.thread == threading.get_ident()]
+        source.release.set()
+        client.close(timeout=2)
+        assert "WARNING" == record.levelname
+        assert (
+            "appconfig-flags: hanging source did not answer within 0.2s and no cache_path is"
+            " set; serving the defaults until a document loads"
+        ) == record.getMessage()
+
     def test_close_is_bounded_while_a_fetch_hangs(self) -> None:
         """close(timeout) returns in about its timeout even though the fetch is stuck."""
         source = HangingSource()
@@ -177,6 +195,20 @@ class TestLifecycle:
         client.close()
         with pytest.raises(ConfigurationError, match="closed"):
             client.start()
+
+
+class TestOrigin:
+    def test_origin_names_what_served_the_flags(self, tmp_path: Path) -> None:
+        """A file says "file", a static document "static", a network source "network"."""
+        path = tmp_path / "flags.json"
+        path.write_text(json.dumps(DOC))
+        for source, origin in (
+            (FileSource(path), "file"),
+            (StaticSource(DOC), "static"),
+            (ScriptedSource(result(DOC)), "network"),
+        ):
+            with FlagClient(source) as client:
+                assert (True, origin) == (client.status.ready, client.status.origin)
 
 
 class TestListenersAndOverrides:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 
 import pytest
 
-from appconfig_core import ChangeEvent, FetchResult
+from appconfig_core import ChangeEvent, Content, FetchResult
 from appconfig_core._runtime.backoff import Backoff
 from appconfig_core._runtime.cache import DiskCache
 from appconfig_core._runtime.events import Listeners
@@ -15,8 +16,19 @@ from appconfig_core.errors import DocumentError, FetchError
 from tests.core.conftest import HangingSource, ScriptedSource, result
 
 
+class Clock:
+    """A monotonic clock moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 class Harness:
     def __init__(self, source, cache: DiskCache | None = None) -> None:  # type: ignore[no-untyped-def]
+        self.clock = Clock()
         self.store = Store(format="auto", defaults=None)
         self.changes: list[ChangeEvent] = []
         self.errors: list[BaseException] = []
@@ -31,6 +43,7 @@ class Harness:
             changes=changes,
             errors=errors,
             backoff=Backoff(base=1.0, rand=lambda: 1.0),
+            clock=self.clock,
         )
 
 
@@ -98,6 +111,34 @@ class TestPollOnce:
         assert 1 == caplog.text.count("down")
         assert 1 == caplog.text.count("other")
 
+    def test_a_fetch_error_names_the_source_once(self, caplog: pytest.LogCaptureFixture) -> None:
+        """A source's error that already starts with its name is logged without the name twice or a class name."""
+        error = FetchError("scripted source: GetLatestConfiguration failed (500)")
+        harness = Harness(ScriptedSource(error))
+        with caplog.at_level(logging.WARNING, "appconfig_core"):
+            harness.poller.poll_once()
+        assert [
+            "appconfig-flags: scripted source: GetLatestConfiguration failed (500)"
+        ] == caplog.messages
+
+    def test_the_change_count_has_its_plural(self, caplog: pytest.LogCaptureFixture) -> None:
+        """One changed flag is "1 flag changed", two are "2 flags changed"."""
+        harness = Harness(
+            ScriptedSource(
+                result({"a": {"enabled": True}}),
+                result(
+                    {"a": {"enabled": True}, "b": {"enabled": True}, "c": {"enabled": True}}, "2"
+                ),
+            )
+        )
+        with caplog.at_level(logging.INFO, "appconfig_core"):
+            harness.poller.poll_once()
+            harness.poller.poll_once()
+        assert [
+            "appconfig-flags: loaded version 1 from scripted source (1 flag changed)",
+            "appconfig-flags: loaded version 2 from scripted source (2 flags changed)",
+        ] == caplog.messages
+
     def test_logs_never_hold_content(self, caplog: pytest.LogCaptureFixture) -> None:
         """Loading and rejecting documents never logs their values."""
         harness = Harness(
@@ -121,7 +162,7 @@ class TestPollOnce:
         harness.poller.poll_once()
         harness.poller.poll_once()
         cached = cache.read()
-        assert cached is not None and "1" == cached.version
+        assert cached is not None and "1" == cached.content.version
 
     def test_listener_that_raises_does_not_stop_others(self) -> None:
         """A change listener that raises is logged; the next listener still runs."""
@@ -155,15 +196,104 @@ class TestThread:
         source.release.set()
 
 
+class SessionSource:
+    """AppConfigData's contract in miniature: a fresh session sends the document, then "unchanged"."""
+
+    description = "session source"
+
+    def __init__(self, clock: Clock, document: object) -> None:
+        self.clock = clock
+        self.document = document
+        self.fresh = True
+        self.full_answers: list[float] = []
+
+    def deploy(self, document: object) -> None:
+        self.document = document
+        self.fresh = True
+
+    def fetch(self) -> FetchResult:
+        if not self.fresh:
+            return FetchResult(None, 10)
+        self.fresh = False
+        self.full_answers.append(self.clock.now)
+        return result(self.document, str(len(self.full_answers)), poll=10)
+
+    def reset(self) -> None:
+        self.fresh = True
+
+    def close(self) -> None:
+        pass
+
+
 class TestRejectedContent:
-    def test_rejected_content_is_asked_for_again_once(self) -> None:
-        """Invalid content makes the source resend once; the same invalid content again does not."""
-        bad = result({"a": {"enabled": "x"}}, "2")
-        source = ScriptedSource(result({"a": {"enabled": True}}), bad, bad, bad)
-        harness = Harness(source)
-        for _ in range(4):
+    def test_rejected_content_is_downloaded_again_with_bounded_backoff(self) -> None:
+        """A rejected document comes again through a fresh session at once, then 2, 4, 8... intervals apart (at most 900 s) while it stays the same."""
+        harness = Harness(None)
+        source = SessionSource(harness.clock, {"a": {"enabled": True}})
+        harness.poller._source = source
+        harness.poller.poll_once()
+        source.deploy({"a": {"enabled": "x"}})
+        for _ in range(400):
             harness.poller.poll_once()
+            harness.clock.now += 10
+        gaps = [b - a for a, b in itertools.pairwise(source.full_answers[1:])]
+        assert [10, 20, 40, 80, 160, 320, 640, 900, 900] == gaps[:9]
+        assert "1" == harness.store.status().version
+
+    def test_a_new_deployment_during_the_backoff_loads_at_the_next_poll(self) -> None:
+        """While a rejected document waits for its next download, the session still polls and a new version loads within one interval."""
+        harness = Harness(None)
+        source = SessionSource(harness.clock, {"a": {"enabled": True}})
+        harness.poller._source = source
+        harness.poller.poll_once()
+        source.deploy({"a": {"enabled": "x"}})
+        for _ in range(6):
+            harness.poller.poll_once()
+            harness.clock.now += 10
+        source.deploy({"a": {"enabled": False}})
+        harness.poller.poll_once()
+        status = harness.store.status()
+        assert (None, False) == (status.rejected, harness.store.current.is_enabled("a"))
+
+    def test_two_identical_corrupt_answers_do_not_pin_the_old_version(self) -> None:
+        """The same garbage twice (a proxy's error page), then the deployed version: it loads at the next fresh session."""
+        garbage = FetchResult(Content(b"<html>502</html>", None, "2"), 10)
+        harness = Harness(None)
+        source = ScriptedSource(result({"a": {"enabled": True}}, poll=10), garbage, garbage)
+        harness.poller._source = source
+        for _ in range(3):
+            harness.poller.poll_once()
+            harness.clock.now += 10
+        assert "2" == harness.store.status().rejected.version  # type: ignore[union-attr]
+        source.outcomes = [FetchResult(None, 10)] * 1  # the session: nothing new
+        harness.poller.poll_once()
         assert 1 == source.resets
+        harness.clock.now += 10
+        source.outcomes = [result({"a": {"enabled": False}}, "2", poll=10)]
+        harness.poller.poll_once()
+        assert (2, "2", None) == (
+            source.resets,
+            harness.store.status().version,
+            harness.store.status().rejected,
+        )
+
+    def test_a_rejection_is_logged_once_naming_the_source_once(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """One WARNING for a rejected version however often it comes back, naming the source and the version kept."""
+        bad = result([], "2")
+        harness = Harness(
+            ScriptedSource(result({"a": {"enabled": True}}), bad, FetchResult(None, 30), bad)
+        )
+        with caplog.at_level(logging.WARNING, "appconfig_core"):
+            for _ in range(4):
+                harness.poller.poll_once()
+        (record,) = caplog.records
+        assert record.getMessage().startswith(
+            "appconfig-flags: scripted source: version 2 rejected: it has no flags:"
+        )
+        assert record.getMessage().endswith("; still serving version 1")
+        assert 1 == record.getMessage().count("scripted source")
 
     def test_unchanged_after_a_rejection_keeps_the_error(self) -> None:
         """After a rejected document, "unchanged" answers do not make the status look healthy."""
@@ -209,7 +339,7 @@ class TestRobustness:
         )
         harness.poller.poll_once()
 
-        def crash(content: object) -> None:
+        def crash(content: object, **kwargs: object) -> None:
             raise KeyError("s3cr3t-value")
 
         harness.store.compile = crash  # type: ignore[method-assign, assignment]

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
 
-from appconfig_core import DocumentError
+from appconfig_core import Content, DocumentError
 from appconfig_core._runtime.store import Store
+from appconfig_core.errors import FetchError
 from tests.core.conftest import content
 
 
@@ -127,3 +129,107 @@ class TestCacheLoad:
             status.consecutive_failures,
             status.last_error,
         )
+
+
+FLAGS = {"beta": {"enabled": True}, "gamma": {"enabled": False}}
+FLAGS_JSON = json.dumps(FLAGS).encode()
+
+#: Deployments that carry no flags, as ``(bytes, content type)``.
+FLAGLESS = {
+    "empty list": (b"[]", "application/json"),
+    "empty object": (b"{}", "application/json"),
+    "null": (b"null", "application/json"),
+    "object of booleans": (b'{"beta": true}', "application/json"),
+    "truncated JSON, no type": (FLAGS_JSON[:-7], None),
+    "plain text": (b"maintenance window tonight", "text/plain"),
+}
+
+
+def raw(data: bytes, content_type: str | None, version: str) -> Content:
+    return Content(data, content_type, version)
+
+
+class TestFlaglessDeployments:
+    @pytest.mark.parametrize(("data", "content_type"), FLAGLESS.values(), ids=FLAGLESS.keys())
+    def test_refused_once_flags_are_served(
+        self, data: bytes, content_type: str | None, store: Store
+    ) -> None:
+        """A version without flags after flags raises DocumentError and keeps every flag."""
+        store.load(raw(FLAGS_JSON, "application/json", "1"), "network")
+        before = store.current
+        with pytest.raises(DocumentError, match="it has no flags: format auto read it as"):
+            store.load(raw(data, content_type, "2"), "network")
+        assert (before, "1") == (store.current, store.status().version)
+
+    @pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", None])
+    def test_flags_served_with_any_content_type_load(
+        self, content_type: str | None, store: Store
+    ) -> None:
+        """The same JSON flags as text, as bytes or with no type load as flags, not as text."""
+        store.load(raw(FLAGS_JSON, "application/json", "1"), "network")
+        changed = json.dumps({**FLAGS, "gamma": {"enabled": True}}).encode()
+        store.load(raw(changed, content_type, "2"), "network")
+        assert ("2", True) == (store.status().version, store.current.is_enabled("gamma"))
+
+    def test_another_format_is_refused(self, store: Store) -> None:
+        """With format auto, a Powertools schema replacing AppConfig flags is refused."""
+        store.load(raw(FLAGS_JSON, "application/json", "1"), "network")
+        powertools = {"beta": {"default": True}}
+        with pytest.raises(DocumentError, match="another format.*the Powertools schema"):
+            store.load(content(powertools, "2"), "network")
+        assert "1" == store.status().version
+
+    def test_free_form_configuration_still_loads_before_any_flags(self, store: Store) -> None:
+        """With format auto, a profile that never had flags serves free-form documents."""
+        store.load(raw(b'{"greeting": "hello"}', "application/json", "1"), "network")
+        store.load(raw(b"[1, 2]", "application/json", "2"), "network")
+        assert ("2", [1, 2]) == (store.status().version, store.current.document)
+
+    @pytest.mark.parametrize("fmt", ["appconfig", "powertools"])
+    def test_explicit_flag_formats_refuse_an_empty_set_too(self, fmt: str) -> None:
+        """With an explicit flag format, an empty flag set after flags is refused as well."""
+        store = Store(format=fmt, defaults=None)
+        doc = FLAGS if fmt == "appconfig" else {"beta": {"default": True}}
+        store.load(content(doc, "1"), "network")
+        with pytest.raises(DocumentError, match=f"it has no flags: format '{fmt}'"):
+            store.load(content({}, "2"), "network")
+
+    def test_explicit_raw_serves_raw_after_anything(self) -> None:
+        """Only format="raw" serves whatever comes, flags-shaped or not."""
+        store = Store(format="raw", defaults=None)
+        store.load(raw(FLAGS_JSON, "application/json", "1"), "network")
+        store.load(raw(b"[]", "application/json", "2"), "network")
+        assert ("2", []) == (store.status().version, store.current.document)
+
+
+class TestRejection:
+    def test_a_rejection_stays_until_a_valid_version(self, store: Store) -> None:
+        """Status.rejected (version, time, reason) survives unchanged answers and cache loads, health is degraded, and a valid version clears it."""
+        store.load(raw(FLAGS_JSON, "application/json", "1"), "network")
+        with pytest.raises(DocumentError) as info:
+            store.load(raw(b"[]", "application/json", "2"), "network")
+        store.record_rejection("2", info.value)
+        store.record_unchanged()
+        status = store.status()
+        assert status.rejected is not None
+        assert ("2", "degraded", 0) == (
+            status.rejected.version,
+            status.health,
+            status.consecutive_failures,
+        )
+        assert "it has no flags" in status.rejected.reason
+        assert "DocumentError" in (status.last_error or "")
+        store.load(raw(FLAGS_JSON, "application/json", "1"), "cache", if_empty=True)
+        assert store.status().rejected is not None
+        store.load(raw(json.dumps({"beta": {"enabled": False}}).encode(), None, "3"), "network")
+        status = store.status()
+        assert (None, None, "ok") == (status.rejected, status.last_error, status.health)
+
+    def test_private_error_classes_are_not_named(self, store: Store) -> None:
+        """last_error names the nearest public class of an error, never an underscored one."""
+
+        class _Hidden(FetchError):
+            pass
+
+        store.record_failure(_Hidden("token expired"))
+        assert "FetchError: token expired" == store.status().last_error
