@@ -1,13 +1,19 @@
-"""Where requests get their flags from, when the settings are invalid (``django_appconfig._flags``)."""
+"""Where requests get their flags from: `flags_for`, and defaults while the settings are invalid."""
 
 from __future__ import annotations
 
 import logging
 
 import pytest
-from django.test import AsyncClient, Client
+from asgiref.sync import async_to_sync
+from django.http import HttpResponse
+from django.test import AsyncClient, Client, RequestFactory
 
-from .conftest import async_get
+from appconfig_core import FlagsView
+from django_appconfig import aflags_for, flags_for
+from django_appconfig.middleware import FlagsMiddleware
+
+from .conftest import FlagsFile, async_get
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +64,25 @@ class TestInvalidSettings:
             '{% load appconfig %}{% flag "new_checkout" %}on{% else %}off{% endflag %}'
         )
         assert "off" == template.render(Context({}))
+
+
+class TestFlagsFor:
+    def test_made_and_pinned_without_middleware(self, flags_file: FlagsFile) -> None:
+        """flags_for gives a typed FlagsView for a request no middleware saw, and pins it."""
+        request = RequestFactory().get("/")
+        flags: FlagsView = flags_for(request)
+        assert flags.is_enabled("new_checkout")
+        assert flags is flags_for(request)
+        assert flags is request.flags  # type: ignore[attr-defined]
+
+    def test_is_what_the_middleware_attached(self, flags_file: FlagsFile) -> None:
+        """Through the middleware, flags_for returns the view the middleware pinned."""
+        request = RequestFactory().get("/")
+        FlagsMiddleware(lambda request: HttpResponse())(request)
+        assert request.flags is flags_for(request)  # type: ignore[attr-defined]
+
+    def test_async(self, flags_file: FlagsFile) -> None:
+        """aflags_for gives the same view from async code."""
+        request = RequestFactory().get("/")
+        flags = async_to_sync(aflags_for)(request)
+        assert flags is flags_for(request)

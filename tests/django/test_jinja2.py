@@ -7,7 +7,10 @@ from django.template import engines
 from django.test import Client, RequestFactory
 
 from appconfig_core import FlagsView
+from appconfig_core.jinja import FLAG_TEST, FlagExtension
 from django_appconfig import get_client
+from tests.flask.conftest import DOCUMENT
+from tests.flask.test_jinja import SHARED
 
 from .conftest import FlagsFile
 
@@ -46,3 +49,16 @@ class TestFlagsExtension:
         )
         assert template.render({"request": request}) == "on|True|beta-staff|gold"
         assert set(view.evaluated) == {"vip"}
+
+
+class TestSharedExtension:
+    def test_is_the_cores_extension(self) -> None:
+        """Django's Jinja2 backend runs the core's one ``{% flag %}`` extension, Flask's too."""
+        environment = engines["jinja2"].env  # type: ignore[attr-defined]
+        assert any(isinstance(ext, FlagExtension) for ext in environment.extensions.values())
+        assert FLAG_TEST in environment.tests
+
+    def test_same_template_as_flask(self, flags_file: FlagsFile) -> None:
+        """The template tests/flask/test_jinja.py renders gives the same output here."""
+        flags_file.write(DOCUMENT)
+        assert "on|off|red|pros-or-rest|True" == engines["jinja2"].from_string(SHARED).render()

@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Flask
 
 from appconfig_core import FlagClient, StaticSource
+from appconfig_core.integration import unconfigured_report
 from flask_appconfig import AppConfigFlags
+from tests.support import wait_until
 
 from .conftest import TIMEOUT, serve
+
+#: The fields of the one status payload every health endpoint and status command gives.
+STATUS_KEYS = set(unconfigured_report("x").body)
 
 
 class TestHealth:
@@ -25,8 +31,21 @@ class TestHealth:
         response = app.test_client().get("/-/flags")
         assert response.status_code == 200
         assert response.json is not None
-        assert (response.json["ready"], response.json["origin"]) == (True, "file")
+        assert STATUS_KEYS == set(response.json)
+        assert (response.json["health"], response.json["ready"]) == ("ok", True)
+        assert response.json["origin"] == "file"
         assert response.headers["Cache-Control"] == "no-store"
+
+    def test_degraded_is_still_200(self, make_app: Callable[..., Flask], flags_file: Path) -> None:
+        """A failing source with the last good flags served is degraded, and still 200."""
+        app = make_app(APPCONFIG_HEALTH_URL="/-/flags")
+        client = app.extensions["appconfig"].get_client(app)
+        client.start()
+        flags_file.write_text("{broken")
+        assert wait_until(lambda: client.status.health == "degraded", TIMEOUT)
+        response = app.test_client().get("/-/flags")
+        assert response.json is not None
+        assert (200, "degraded") == (response.status_code, response.json["health"])
 
     def test_not_ready_is_503(self) -> None:
         """A client with nothing loaded answers 503."""
@@ -38,7 +57,8 @@ class TestHealth:
         client.close()
         assert response.status_code == 503
         assert response.json is not None
-        assert response.json["ready"] is False
+        assert STATUS_KEYS == set(response.json)
+        assert (response.json["health"], response.json["ready"]) == ("unavailable", False)
 
     def test_over_http(self, make_app: Callable[..., Flask]) -> None:
         """Through a real server the endpoint answers JSON."""

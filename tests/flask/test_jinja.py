@@ -11,11 +11,18 @@ import jinja2
 import pytest
 from flask import Flask, render_template, render_template_string
 
+from appconfig_core.jinja import FLAG_TEST, FlagExtension
 from flask_appconfig import AppConfigFlags, current_flags
 
 from .conftest import TIMEOUT, next_change, serve, stored, write_document
 
 PAGE = "{% flag 'banner' %}<b>sale</b>{% else %}no sale{% endflag %}"
+#: Rendered by both adapters' tests: every tag and global of the shared extension.
+SHARED = (
+    "{% flag 'banner' %}on{% else %}off{% endflag %}|{% flag 'old' %}on{% else %}off{% endflag %}"
+    "|{{ flag_value('banner', 'color') }}|pros-or-{{ flag_variant('beta') }}"
+    "|{{ flag_enabled('missing', true) }}"
+)
 
 
 class TestFlagBlock:
@@ -107,7 +114,24 @@ class TestFlagBlock:
         assert calls == [1]
 
 
+class TestSharedExtension:
+    def test_is_the_cores_extension(self, app: Flask) -> None:
+        """Flask registers the core's one ``{% flag %}`` extension, the one Django's uses."""
+        assert any(isinstance(ext, FlagExtension) for ext in app.jinja_env.extensions.values())
+        assert FLAG_TEST in app.jinja_env.tests
+
+    def test_same_template_as_django(self, app: Flask) -> None:
+        """The template tests/django/test_jinja2.py renders gives the same output here."""
+        with app.test_request_context():
+            assert render_template_string(SHARED) == "on|off|red|pros-or-rest|True"
+
+
 class TestGlobals:
+    def test_flag_variant(self, app: Flask) -> None:
+        """flag_variant(name) is the variant chosen for the request's context."""
+        with app.test_request_context():
+            assert render_template_string("{{ flag_variant('beta') }}") == "rest"
+
     def test_flag_enabled(self, app: Flask) -> None:
         """flag_enabled(name) is the flag's state, with an optional default for missing flags."""
         source = "{{ flag_enabled('banner') }} {{ flag_enabled('nope') }} {{ flag_enabled('nope', true) }}"
