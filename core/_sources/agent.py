@@ -65,8 +65,6 @@ class AgentSource:
             f"/configurations/{quote(profile, safe='')}"
         )
         self.description: str = f"AppConfig Agent {application}/{environment}/{profile}"
-        #: What serves the flags, for `Status.origin`.
-        self.origin = "network"
         #: Where this reads from, as the disk cache records it (never the token).
         self.identity: dict[str, str] = {
             "source": "agent",

@@ -81,8 +81,6 @@ class AppConfigDataSource:
         self.environment = environment
         self.profile = profile
         self.description: str = f"AppConfig {application}/{environment}/{profile}"
-        #: What serves the flags, for `Status.origin`.
-        self.origin = "network"
         self._min_poll_interval = min_poll_interval
         self._given_client = client
         self._client = client

@@ -37,7 +37,8 @@ class Source(Protocol):
 
     A source may also have an ``origin`` attribute, what `Status.origin` says when it served
     the flags: ``"file"`` or ``"static"``; without one it is ``"network"`` (AppConfigData,
-    the Agent). It is optional, so that a source written before it still fits.
+    the Agent). It is optional, so that a source written before it still fits; so is
+    ``identity``, where it reads from as the disk cache records it (`source_identity`).
     """
 
     #: Where the source reads from, for logs and status; never holds secrets.

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from appconfig_core import AgentSource, ConfigurationError, ResourceNotFoundError
+from appconfig_core import AgentSource, ConfigurationError, FlagClient, ResourceNotFoundError
 from appconfig_core.errors import FetchError
 from tests.core.conftest import APP, ENV, PROFILE
 
@@ -91,3 +91,41 @@ class TestAgentSource:
         """Bad arguments raise at construction, naming the argument."""
         with pytest.raises(ConfigurationError, match=words):
             AgentSource(APP, ENV, PROFILE, **kwargs)
+
+
+VARIANTS: dict[str, Any] = {
+    "version": "1",
+    "flags": {"banner": {"name": "Banner"}},
+    "values": {
+        "banner": {
+            "_variants": [
+                {"name": "gold", "enabled": True, "rule": '(eq $plan "gold")'},
+                {"name": "standard", "enabled": False},
+            ]
+        }
+    },
+}
+
+
+class TestAgentVariantReasons:
+    @pytest.mark.parametrize(
+        ("context", "expected"),
+        [
+            ({"plan": "silver"}, ("standard", "DEFAULT")),
+            ({}, ("standard", "DEFAULT")),
+            ({"plan": "gold"}, ("gold", "TARGETING_MATCH")),
+        ],
+    )
+    def test_default_variant_is_reported_as_default(
+        self,
+        agent_server: Any,
+        write_profile: Callable[..., Path],
+        context: dict[str, str],
+        expected: tuple[str, str],
+    ) -> None:
+        """The variant the agent gives when no rule matches has reason DEFAULT, a match TARGETING_MATCH."""
+        write_profile(VARIANTS, name=f"{APP}:{ENV}:variants.featureflags.json")
+        agent = AgentSource(APP, ENV, "variants", url=agent_server.url, token="t0ken")
+        with FlagClient(agent) as client:
+            evaluation = client.view(context).evaluate("banner")
+        assert expected == (evaluation.variant, evaluation.reason)

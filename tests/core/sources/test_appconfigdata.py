@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import subprocess
 import sys
 import threading
@@ -19,8 +21,11 @@ from appconfig_core import (
 )
 from appconfig_core._runtime.cache import DiskCache
 from appconfig_core._sources.base import source_identity
+from appconfig_core._sources.redact import redact
 from appconfig_core.errors import FetchError
+from appconfig_core.integration import status_report
 from tests.core.conftest import APP, ENV, PROFILE, content
+from tests.support import wait_until
 
 DOC = {"beta": {"enabled": True}}
 
@@ -368,3 +373,115 @@ class TestClientCreation:
         monkeypatch.setenv("AWS_DEFAULT_REGION", "")
         with pytest.raises(FetchError, match="set a region"):
             AppConfigDataSource(APP, ENV, PROFILE).fetch()
+
+
+class ExpiringClock:
+    """A server clock that moves a day on at every reading: every token has expired by its first use."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        self.now += 25 * 3600
+        return self.now
+
+
+def session_token(server: Any) -> str:
+    """The token the server handed out at the last StartConfigurationSession."""
+    token = [r.next_token for r in server.requests if r.operation == "StartConfigurationSession"]
+    assert token and token[-1]
+    return str(token[-1])
+
+
+class TestSessionTokens:
+    def test_token_never_reaches_logs_status_health_or_errors(
+        self,
+        source: AppConfigDataSource,
+        devserver: Any,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """botocore's error URL carries the token; logs, status, health, errors and the server log never do."""
+        caplog.set_level(logging.DEBUG)
+        devserver.inject("drop", operation="GetLatestConfiguration")
+        errors: list[BaseException] = []
+        client = FlagClient(source, start_timeout=5)
+        client.on_error(errors.append)
+        try:
+            assert client.start() is False
+            status = client.status
+            health = json.dumps(status_report(status).body)
+            assert wait_until(lambda: client.status.ready, 10), "recovers once the drop is over"
+        finally:
+            client.close()
+        token = session_token(devserver)
+        assert "configuration_token=<redacted>" in (status.last_error or "")
+        assert token not in (status.last_error or "")
+        assert token not in health
+        assert [token not in str(error) for error in errors] == [True] * len(errors) != []
+        ours = "\n".join(
+            caplog.handler.format(record)
+            for record in caplog.records
+            if record.name.startswith("appconfig_core")  # botocore's own DEBUG log shows tokens
+        )
+        assert "GET /configuration?configuration_token=<redacted>" in ours
+        assert token not in ours
+        assert all(token not in record.path for record in devserver.requests)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            'endpoint URL: "http://h/configuration?configuration_token=AYADeXyZ-_%2F12&x=1"',
+            "Next-Poll-Configuration-Token: AYADeXyZ12",
+            "{'NextPollConfigurationToken': 'AYADeXyZ12', 'x': 1}",
+            '{"InitialConfigurationToken": "AYADeXyZ12"}',
+            "Invalid length for parameter ConfigurationToken, value: AYADeXyZ12",
+            "a bare token AYADe" + "Q6KupJWBaSOa6fQ9Kg3iQujoXlAI0s8bVS_SLycZTZta6I9k1IfJ",
+        ],
+    )
+    def test_every_token_form_is_redacted(self, text: str) -> None:
+        """Tokens in URLs, headers, dict reprs, botocore's validation text and bare are replaced."""
+        assert "AYADe" not in redact(text)
+        assert "<redacted>" in redact(text)
+
+    def test_rejected_token_is_never_presented_again(
+        self,
+        served_dir: Path,
+        make_boto_client: Callable[[str], Any],
+        write_profile: Callable[..., Path],
+    ) -> None:
+        """A token AppConfig calls expired is dropped, even when a new session's token is refused too."""
+        from appconfig_core.devserver import DevServer
+
+        write_profile(DOC)
+        with DevServer(served_dir, port=0, poll_interval=1, clock=ExpiringClock()) as server:
+            source = AppConfigDataSource(APP, ENV, PROFILE, client=make_boto_client(server.url))
+            for _ in range(3):
+                with pytest.raises(FetchError, match="token of a new session expired too") as info:
+                    source.fetch()
+                assert FetchError is type(info.value), "no private class escapes"
+            presented = [
+                r.token for r in server.requests if r.operation == "GetLatestConfiguration"
+            ]
+            issued = [r.next_token for r in server.requests if r.next_token]
+        assert 6 == len(presented)
+        assert sorted(presented) == sorted(issued), "each token presented exactly once"
+
+
+class TestSizeLimit:
+    def test_answer_over_8_mb_is_refused_and_asked_again_by_a_new_session(
+        self,
+        source: AppConfigDataSource,
+        devserver: Any,
+        write_profile: Callable[..., Path],
+        clock: FakeClock,
+    ) -> None:
+        """A 9 MB configuration is refused like the agent's, retried slowly through a new session."""
+        write_profile({"beta": {"enabled": True}, "pad": {"enabled": True, "x": "x" * 9_000_000}})
+        with pytest.raises(FetchError, match="larger than 8388608 bytes") as info:
+            source.fetch()
+        assert info.value.retry_after is not None and info.value.retry_after >= 60
+        write_profile(DOC)
+        clock.now += 1
+        result = source.fetch()
+        assert result.content is not None and b'"beta"' in result.content.data
+        assert 2 == operations(devserver).count("StartConfigurationSession")
