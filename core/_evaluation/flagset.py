@@ -1,7 +1,8 @@
 """The contract between the evaluator and the rest: compiled flags keyed by name.
 
 Each format compiles a document into a mapping of `CompiledFlag` objects once, at load;
-`Snapshot` only looks names up and calls them. Both methods must never raise.
+`Snapshot` only looks names up and calls them. Both methods must never raise. The context
+and clock types every format shares live here too.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The result types the public API hands out: evaluations, change events and status."""
+"""The result types the public API hands out: evaluations, their reason and error codes, status."""
 
 from __future__ import annotations
 
