@@ -1,4 +1,4 @@
-"""The shop's pages. Flags are read from ``request.flags`` (one snapshot per request)."""
+"""The shop's pages. Flags are read through ``flags_for(request)`` (one snapshot per request)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from django_appconfig import get_client
+from django_appconfig import flags_for, get_client
 from django_appconfig.decorators import flag_required
 
 from . import catalog
@@ -41,7 +41,7 @@ def gift_cards(request: HttpRequest) -> HttpResponse:
 
 
 def flag_status(request: HttpRequest) -> HttpResponse:
-    flags = request.flags  # type: ignore[attr-defined]
+    flags = flags_for(request)
     return render(
         request,
         "shop/status.html",
