@@ -27,7 +27,7 @@ from .constraints import (
     check_attribute_values,
     compile_constraint,
 )
-from .variants import MAX_NAME, compile_variants
+from .variants import MAX_NAME, compile_variants, is_display_name
 
 log = logging.getLogger("appconfig_core")
 
@@ -123,12 +123,7 @@ def _check_text(
         return
     text = raw[name]
     if name == "name":
-        if not (
-            isinstance(text, str)
-            and 1 <= len(text) <= limit
-            and "\n" not in text
-            and "\r" not in text
-        ):
+        if not is_display_name(text, limit):
             problems.append(
                 (f"{where}.name", f"must be 1 to {limit} characters without line breaks")
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, TypeGuard
 
 from appconfig_core._evaluation.flagset import Context
 from appconfig_core._evaluation.result import (
@@ -108,6 +108,13 @@ class VariantFlag:
             )
 
 
+def is_display_name(text: Any, limit: int = MAX_NAME) -> TypeGuard[str]:
+    """Whether ``text`` is a name AppConfig accepts: 1 to ``limit`` characters on one line."""
+    return (
+        isinstance(text, str) and 1 <= len(text) <= limit and "\n" not in text and "\r" not in text
+    )
+
+
 def _is_default(variant: Mapping[str, Any]) -> bool:
     rule = variant.get("rule")
     return rule is None or (isinstance(rule, str) and not rule.strip())
@@ -146,12 +153,7 @@ def compile_variants(
                 (f"{at}.{extra}", "is not allowed in a variant; use attributeValues for attributes")
             )
         name = variant.get("name")
-        if not (
-            isinstance(name, str)
-            and 1 <= len(name) <= MAX_NAME
-            and "\n" not in name
-            and "\r" not in name
-        ):
+        if not is_display_name(name):
             problems.append(
                 (f"{at}.name", f"is required: 1 to {MAX_NAME} characters without line breaks")
             )
@@ -229,4 +231,4 @@ def _evaluation(
     return Evaluation(key, enabled, enabled, shown, variant, reason, None, version)
 
 
-__all__ = ["MAX_VARIANTS", "VariantFlag", "compile_variants"]
+__all__ = ["MAX_VARIANTS", "VariantFlag", "compile_variants", "is_display_name"]
