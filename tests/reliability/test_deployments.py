@@ -35,6 +35,8 @@ def _client(realtime_server: DevServer, aws_env: None, tmp_path: Path) -> Iterat
     source = AppConfigDataSource(APP, ENV, PROFILE, endpoint_url=realtime_server.url)
     client = FlagClient(source, cache_path=tmp_path / "flags.cache", start_timeout=WAIT)
     assert client.start() and client.status.version == "1"
+    # The poller writes the cache just after the swap start() waits for.
+    assert wait_until((tmp_path / "flags.cache").exists, timeout=WAIT)
     yield client
     client.close(timeout=2)
 
@@ -88,7 +90,8 @@ class TestFlaglessDeployment:
         serve_as_text(served, DOC_V2)
         assert wait_until(lambda: client.status.version == "2", timeout=WAIT)
         assert (None, True) == (client.status.rejected, client.is_enabled("gamma"))
-        assert b"text/plain" in (tmp_path / "flags.cache").read_bytes()
+        cache = tmp_path / "flags.cache"
+        assert wait_until(lambda: b"text/plain" in cache.read_bytes(), timeout=WAIT)
 
 
 class TestCorruptAnswers:

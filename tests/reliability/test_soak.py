@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -23,12 +24,18 @@ def run_soak(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
 
 class TestSoak:
     def test_smoke_run_serves_without_errors(self) -> None:
-        """A short soak run serves every request, with and without the library, and reports p99."""
+        """A short soak run serves every request, with and without the library, reports p99, and sees the flags change.
+
+        The run goes on past its 2 seconds (for at most a minute) until the library's page
+        has changed, so a busy machine makes it slower, not red.
+        """
         done = run_soak(
-            "--duration", "2", "--change-every", "0.5", "--concurrency", "4", timeout=120
+            "--duration", "2", "--change-every", "0.5", "--concurrency", "4", timeout=300
         )
         assert done.returncode == 0, done.stdout + done.stderr
-        assert done.stdout.count('"p99_ms"') == 2
+        results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+        assert 2 == len(results) and all(r["p99_ms"] is not None for r in results)
+        assert results[1]["distinct_pages"] >= 2
         assert "soak: ok" in done.stdout
 
     @pytest.mark.soak
