@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 def free_port() -> int:
@@ -29,3 +30,35 @@ def wait_until(condition: Callable[[], object], timeout: float, step: float = 0.
         if time.monotonic() >= deadline:
             return False
         pause.wait(step)
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand (the local server's poll-interval clock)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def appconfigdata_client(url: str, **config: Any) -> Any:
+    """A real boto3 ``appconfigdata`` client for the local server at ``url``.
+
+    Fake credentials, and botocore's retries off, as on the source's own client: the poller
+    does the retrying. ``config`` goes to botocore's `Config` (timeouts and the like).
+    """
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "appconfigdata",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"total_max_attempts": 1}, **config),
+    )

@@ -12,6 +12,7 @@ import pytest
 
 from appconfig_core import Content, FetchResult
 from appconfig_core.errors import FetchError
+from tests.support import appconfigdata_client
 
 APP, ENV, PROFILE = "shop", "prod", "flags"
 PROFILE_FILE = f"{APP}:{ENV}:{PROFILE}.json"
@@ -76,17 +77,10 @@ def result(document: Any, version: str = "1", poll: float = 30.0) -> FetchResult
     return FetchResult(content(document, version), poll)
 
 
-@pytest.fixture(name="served_dir")
-def _served_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "served"
-    root.mkdir()
-    return root
-
-
 @pytest.fixture(name="write_profile")
-def _write_profile(served_dir: Path) -> Callable[..., Path]:
+def _write_profile(served: Path) -> Callable[..., Path]:
     def write(document: Any, name: str = PROFILE_FILE) -> Path:
-        path = served_dir / name
+        path = served / name
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(document))
         tmp.replace(path)
@@ -96,10 +90,10 @@ def _write_profile(served_dir: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture(name="devserver")
-def _devserver(served_dir: Path) -> Iterator[Any]:
+def _devserver(served: Path) -> Iterator[Any]:
     from appconfig_core.devserver import DevServer
 
-    server = DevServer(served_dir, port=0, poll_interval=1)
+    server = DevServer(served, port=0, poll_interval=1)
     server.start()
     yield server
     server.stop()
@@ -107,18 +101,4 @@ def _devserver(served_dir: Path) -> Iterator[Any]:
 
 @pytest.fixture(name="make_boto_client")
 def _make_boto_client() -> Callable[[str], Any]:
-    import boto3
-    from botocore.config import Config
-
-    def make(url: str) -> Any:
-        return boto3.client(
-            "appconfigdata",
-            endpoint_url=url,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            # As the source's own client: the poller retries, botocore must not.
-            config=Config(retries={"total_max_attempts": 1}),
-        )
-
-    return make
+    return appconfigdata_client

@@ -20,6 +20,7 @@ from appconfig_core._runtime.events import ChangeEvent, Listeners
 from appconfig_core._runtime.poller import Poller
 from appconfig_core._runtime.store import Store
 from appconfig_core.devserver import DevServer
+from tests.support import FakeClock, appconfigdata_client
 
 APP, ENV, PROFILE = "shop", "prod", "flags"
 PROFILE_FILE = f"{APP}:{ENV}:{PROFILE}.json"
@@ -36,19 +37,6 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("soak") and "soak" not in (item.config.option.markexpr or ""):
         pytest.skip("soak run: select it with -m soak (make soak)")
-
-
-class FakeClock:
-    """A monotonic clock moved by hand."""
-
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def write_json(path: Path, document: Any) -> Path:
@@ -74,13 +62,6 @@ def make_poller(source: Source, store: Store, cache: DiskCache | None = None) ->
 @pytest.fixture(name="clock")
 def _clock() -> FakeClock:
     return FakeClock()
-
-
-@pytest.fixture(name="served")
-def _served(tmp_path: Path) -> Path:
-    root = tmp_path / "served"
-    root.mkdir()
-    return root
 
 
 @pytest.fixture(name="profile")
@@ -123,19 +104,8 @@ def _aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture(name="boto_client")
 def _boto_client(aws_env: None) -> Callable[..., Any]:
     """Make a real boto3 appconfigdata client for a URL, retries off as the source's own."""
-    import boto3
-    from botocore.config import Config
 
     def make(url: str, *, read_timeout: float = 10.0) -> Any:
-        return boto3.client(
-            "appconfigdata",
-            endpoint_url=url,
-            region_name="us-east-1",
-            config=Config(
-                retries={"total_max_attempts": 1},
-                connect_timeout=2,
-                read_timeout=read_timeout,
-            ),
-        )
+        return appconfigdata_client(url, connect_timeout=2, read_timeout=read_timeout)
 
     return make

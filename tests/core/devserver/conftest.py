@@ -8,11 +8,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
-import botocore.config
 import pytest
 
 from appconfig_core.devserver import DevServer
+from tests.support import FakeClock, appconfigdata_client
 
 STORED = {
     "version": "1",
@@ -38,19 +37,6 @@ STORED = {
         },
     },
 }
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def write(path: Path, content: str | bytes | dict[str, Any]) -> None:
@@ -83,25 +69,13 @@ def server(root: Path, clock: FakeClock) -> Iterator[DevServer]:
         yield running
 
 
-def make_client(url: str, **config: Any) -> Any:
-    """A real boto3 appconfigdata client that does not retry, pointed at ``url``."""
-    return boto3.client(
-        "appconfigdata",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-        config=botocore.config.Config(retries={"total_max_attempts": 1}, **config),
-    )
-
-
 @pytest.fixture
 def client_for() -> Iterator[Callable[..., Any]]:
     """Make boto3 clients for any server; all are closed after the test."""
     made: list[Any] = []
 
     def factory(url: str, **config: Any) -> Any:
-        made.append(make_client(url, **config))
+        made.append(appconfigdata_client(url, **config))
         return made[-1]
 
     yield factory
@@ -112,7 +86,7 @@ def client_for() -> Iterator[Callable[..., Any]]:
 @pytest.fixture
 def client(server: DevServer) -> Iterator[Any]:
     """A boto3 client for ``server``, closed after the test."""
-    made = make_client(server.url)
+    made = appconfigdata_client(server.url)
     yield made
     made.close()
 

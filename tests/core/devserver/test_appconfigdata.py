@@ -11,8 +11,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from appconfig_core.devserver import DevServer
+from tests.support import FakeClock
 
-from .conftest import FakeClock, write
+from .conftest import write
 
 Start = Callable[..., str]
 

@@ -16,11 +16,11 @@ DOC = {"beta": {"enabled": True}}
 
 
 @pytest.fixture(name="agent_server")
-def _agent_server(served_dir: Path, write_profile: Callable[..., Path]) -> Iterator[Any]:
+def _agent_server(served: Path, write_profile: Callable[..., Path]) -> Iterator[Any]:
     from appconfig_core.devserver import DevServer
 
     write_profile(DOC)
-    with DevServer(served_dir, port=0, agent_token="t0ken") as server:
+    with DevServer(served, port=0, agent_token="t0ken") as server:
         yield server
 
 

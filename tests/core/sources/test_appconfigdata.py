@@ -25,17 +25,9 @@ from appconfig_core._sources.redact import redact
 from appconfig_core.errors import FetchError
 from appconfig_core.integration import status_report
 from tests.core.conftest import APP, ENV, PROFILE, content
-from tests.support import wait_until
+from tests.support import FakeClock, wait_until
 
 DOC = {"beta": {"enabled": True}}
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture(name="clock")
@@ -44,10 +36,10 @@ def _clock() -> FakeClock:
 
 
 @pytest.fixture(name="devserver")
-def _devserver(served_dir: Path, clock: FakeClock) -> Iterator[Any]:
+def _devserver(served: Path, clock: FakeClock) -> Iterator[Any]:
     from appconfig_core.devserver import DevServer
 
-    with DevServer(served_dir, port=0, poll_interval=1, clock=clock) as server:
+    with DevServer(served, port=0, poll_interval=1, clock=clock) as server:
         yield server
 
 
@@ -224,7 +216,7 @@ class TestProtocol:
 
     def test_requested_interval_is_sent_and_honoured(
         self,
-        served_dir: Path,
+        served: Path,
         make_boto_client: Callable[[str], Any],
         write_profile: Callable[..., Path],
     ) -> None:
@@ -232,7 +224,7 @@ class TestProtocol:
         from appconfig_core.devserver import DevServer
 
         write_profile(DOC)
-        with DevServer(served_dir, port=0) as server:
+        with DevServer(served, port=0) as server:
             source = AppConfigDataSource(
                 APP, ENV, PROFILE, min_poll_interval=30, client=make_boto_client(server.url)
             )
@@ -293,12 +285,12 @@ class TestErrors:
 
 @pytest.fixture(name="live_source")
 def _live_source(
-    served_dir: Path, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path]
+    served: Path, make_boto_client: Callable[[str], Any], write_profile: Callable[..., Path]
 ) -> Iterator[AppConfigDataSource]:
     from appconfig_core.devserver import DevServer
 
     write_profile(DOC)
-    with DevServer(served_dir, port=0, poll_interval=1) as server:
+    with DevServer(served, port=0, poll_interval=1) as server:
         yield AppConfigDataSource(APP, ENV, PROFILE, client=make_boto_client(server.url))
 
 
@@ -445,7 +437,7 @@ class TestSessionTokens:
 
     def test_rejected_token_is_never_presented_again(
         self,
-        served_dir: Path,
+        served: Path,
         make_boto_client: Callable[[str], Any],
         write_profile: Callable[..., Path],
     ) -> None:
@@ -453,7 +445,7 @@ class TestSessionTokens:
         from appconfig_core.devserver import DevServer
 
         write_profile(DOC)
-        with DevServer(served_dir, port=0, poll_interval=1, clock=ExpiringClock()) as server:
+        with DevServer(served, port=0, poll_interval=1, clock=ExpiringClock()) as server:
             source = AppConfigDataSource(APP, ENV, PROFILE, client=make_boto_client(server.url))
             for _ in range(3):
                 with pytest.raises(FetchError, match="token of a new session expired too") as info:
@@ -465,6 +457,29 @@ class TestSessionTokens:
             issued = [r.next_token for r in server.requests if r.next_token]
         assert 6 == len(presented)
         assert sorted(presented) == sorted(issued), "each token presented exactly once"
+
+
+class TestCacheRecord:
+    def test_cache_records_the_source_and_no_token(
+        self, source: AppConfigDataSource, devserver: Any, tmp_path: Path
+    ) -> None:
+        """The cache file names application, environment, profile, region and endpoint, never a token."""
+        path = tmp_path / "flags.cache"
+        with FlagClient(source, cache_path=path) as client:
+            assert client.status.ready
+        raw = path.read_text()
+        record = json.loads(raw)
+        assert {
+            "source": "appconfigdata",
+            "application": APP,
+            "environment": ENV,
+            "profile": PROFILE,
+            "region": "us-east-1",
+            "endpoint": devserver.url,
+            "description": source.description,
+        } == record["source"]
+        tokens = {r.next_token for r in devserver.requests if r.next_token}
+        assert tokens and not any(token in raw for token in tokens)
 
 
 class TestSizeLimit:

@@ -33,11 +33,11 @@ FEATURES: dict[str, Any] = {
 
 
 @pytest.fixture(name="server")
-def _server(write_profile: Callable[..., Path], served_dir: Path) -> Iterator[Any]:
+def _server(write_profile: Callable[..., Path], served: Path) -> Iterator[Any]:
     from appconfig_core.devserver import DevServer
 
     write_profile(FEATURES)
-    with DevServer(served_dir, port=0, poll_interval=1) as server:
+    with DevServer(served, port=0, poll_interval=1) as server:
         yield server
 
 
