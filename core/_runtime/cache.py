@@ -23,13 +23,13 @@ import base64
 import binascii
 import contextlib
 import errno
-import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -37,6 +37,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from appconfig_core._sources.base import MAX_CONTENT_BYTES, Content
+
+if sys.platform != "win32":
+    import fcntl
 
 log = logging.getLogger("appconfig_core")
 
@@ -46,7 +49,8 @@ _OLD_FORMAT = 1
 MAX_FILE_BYTES = MAX_CONTENT_BYTES * 4 // 3 + 64 * 1024
 #: A temporary file this old (in seconds) that no writer holds is a dead writer's leftover.
 STALE_AFTER = 60.0
-_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+#: Windows has neither flag (nor FIFOs); there the type check after opening still holds.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
@@ -255,7 +259,8 @@ def sweep_temporaries(path: Path, *, now: float) -> int:
             if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < STALE_AFTER:
                 continue
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if sys.platform != "win32":
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 continue  # a live writer holds it
             with contextlib.suppress(FileNotFoundError):
@@ -274,7 +279,8 @@ def _replace_atomically(path: Path, payload: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
+            if sys.platform != "win32":
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
             os.fchmod(handle.fileno(), 0o600)
             handle.write(payload)
             handle.flush()
