@@ -1,14 +1,23 @@
-"""A pytest plugin for pytest-django users: the ``flags`` fixture.
+"""A pytest plugin for pytest-django users: the ``appconfig_flags`` fixture.
 
-    def test_checkout(flags, client):
-        flags.set({"new_checkout": True})
+    def test_checkout(appconfig_flags, client):
+        appconfig_flags.set({"new_checkout": True})
         assert b"New checkout" in client.get("/cart/").content
 
 Every override set through the fixture is undone when the test ends.
+
+pytest loads this module through the ``pytest11`` entry point in every run of an
+environment where appconfig-flags is installed, Flask-only ones included. So it imports
+nothing from Django (nor from the package's Django modules): Django is imported when a test
+asks for the fixture, and the fixture says what is missing when Django is not installed or
+not configured. The name is prefixed so that it cannot be mistaken for a project's own
+``flags`` fixture.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from typing import Any
@@ -19,7 +28,7 @@ from appconfig_core import FlagClient
 
 
 class FlagOverrides:
-    """What the ``flags`` fixture hands a test."""
+    """What the ``appconfig_flags`` fixture hands a test."""
 
     def __init__(self, stack: ExitStack) -> None:
         self._stack = stack
@@ -27,7 +36,7 @@ class FlagOverrides:
     @property
     def client(self) -> FlagClient:
         """The process client (started)."""
-        from ._client import get_client  # noqa: PLC0415 - the plugin loads before Django
+        from ._client import get_client  # noqa: PLC0415 - Django only once a test asks
 
         return get_client()
 
@@ -39,8 +48,30 @@ class FlagOverrides:
         self.set({name: value})
 
 
+def django_missing() -> str | None:
+    """Why the fixture cannot work here (Django absent or unconfigured), or None."""
+    try:
+        installed = importlib.util.find_spec("django") is not None
+    except (ImportError, ValueError):
+        installed = False
+    if not installed:
+        return "Django is not installed"
+    from django.conf import ENVIRONMENT_VARIABLE, settings  # noqa: PLC0415 - see above
+
+    if not (settings.configured or os.environ.get(ENVIRONMENT_VARIABLE)):
+        return "Django settings are not configured (pytest-django sets them up)"
+    return None
+
+
 @pytest.fixture
-def flags() -> Iterator[FlagOverrides]:
-    """Force flags for one test: ``flags.set({...})`` or ``flags["name"] = True``."""
+def appconfig_flags() -> Iterator[FlagOverrides]:
+    """Force flags for one test: ``appconfig_flags.set({...})`` or ``appconfig_flags["x"] = True``."""
+    missing = django_missing()
+    if missing is not None:
+        pytest.fail(
+            f"the appconfig_flags fixture is for Django projects: {missing}."
+            " Flask apps use the override_flags fixture of flask_appconfig.testing.",
+            pytrace=False,
+        )
     with ExitStack() as stack:
         yield FlagOverrides(stack)

@@ -1,6 +1,12 @@
-"""``override_flags`` and the ``flags`` pytest fixture."""
+"""``override_flags``, the ``appconfig_flags`` pytest fixture, and the plugin in an
+environment without Django."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.test import Client, SimpleTestCase, override_settings
@@ -79,21 +85,93 @@ class TestFlagsFixture:
 
         assert pytestconfig.pluginmanager.get_plugin("django_appconfig") is pytest_plugin
 
-    def test_set_and_item(self, flags_file: FlagsFile, flags: FlagOverrides) -> None:
-        """``flags.set`` and ``flags[name] =`` force flags for the rest of the test."""
-        flags.set({"dark_mode": True})
-        flags["new_checkout"] = False
+    def test_set_and_item(self, flags_file: FlagsFile, appconfig_flags: FlagOverrides) -> None:
+        """``appconfig_flags.set`` and ``appconfig_flags[name] =`` force flags for the test."""
+        appconfig_flags.set({"dark_mode": True})
+        appconfig_flags["new_checkout"] = False
         assert get_client().is_enabled("dark_mode") is True
-        assert flags.client.is_enabled("new_checkout") is False
+        assert appconfig_flags.client.is_enabled("new_checkout") is False
 
     def test_undone_at_teardown(self, flags_file: FlagsFile) -> None:
         """Leaving the fixture's scope removes every override it set."""
         from django_appconfig import pytest_plugin
 
-        generator = pytest_plugin.flags.__wrapped__()  # type: ignore[attr-defined]
+        generator = pytest_plugin.appconfig_flags.__wrapped__()  # type: ignore[attr-defined]
         overrides = next(generator)
         overrides.set({"dark_mode": True})
         assert get_client().is_enabled("dark_mode") is True
         with pytest.raises(StopIteration):
             next(generator)
         assert get_client().is_enabled("dark_mode") is False
+
+    def test_no_fixture_named_flags(self, pytestconfig: pytest.Config) -> None:
+        """The plugin defines no ``flags`` fixture, which would pass for a project's own."""
+        from django_appconfig import pytest_plugin
+
+        assert not hasattr(pytest_plugin, "flags")
+
+    def test_says_what_is_missing_without_django(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Asked for where Django is not installed, the fixture fails saying so."""
+        import importlib.util
+
+        from django_appconfig import pytest_plugin
+
+        real = importlib.util.find_spec
+        monkeypatch.setattr(
+            importlib.util,
+            "find_spec",
+            lambda name, *args: None if name == "django" else real(name, *args),
+        )
+        generator = pytest_plugin.appconfig_flags.__wrapped__()  # type: ignore[attr-defined]
+        with pytest.raises(pytest.fail.Exception, match="Django is not installed"):
+            next(generator)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Installed first on sys.meta_path, it makes Django (and what only Django brings) look
+#: uninstalled, as in `pip install 'appconfig-flags[flask]' pytest`.
+NO_DJANGO = """
+import sys
+
+
+class NoDjango:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in {"django", "asgiref", "pytest_django"}:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, NoDjango())
+"""
+
+
+def run_flask_only_suite(python_path: list[str]) -> subprocess.CompletedProcess[str]:
+    """pytest on tests/flask_only, as a Flask-only project runs it (pytest-django absent)."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = os.pathsep.join([*python_path, env.get("PYTHONPATH", "")])
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:django", "tests/flask_only"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+class TestPluginWithoutDjango:
+    def test_flask_only_suite_passes_when_django_cannot_be_imported(self, tmp_path: Path) -> None:
+        """With Django not importable at all, pytest starts (the plugin loads) and the Flask
+        suite using the documented helpers passes."""
+        (tmp_path / "sitecustomize.py").write_text(NO_DJANGO)
+        result = run_flask_only_suite([str(tmp_path)])
+        assert 0 == result.returncode, result.stdout + result.stderr
+        assert "4 passed" in result.stdout
+
+    def test_flask_only_suite_imports_no_django_when_installed(self) -> None:
+        """With Django installed but not configured, the plugin still imports none of it."""
+        result = run_flask_only_suite([])
+        assert 0 == result.returncode, result.stdout + result.stderr
+        assert "4 passed" in result.stdout

@@ -30,7 +30,11 @@ from appconfig_core.integration import (
 )
 
 BASE = {"APPLICATION": "shop", "ENVIRONMENT": "prod", "PROFILE": "flags"}
-TROUBLESHOOTING = Path(__file__).resolve().parents[3] / "docs" / "troubleshooting.md"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+TROUBLESHOOTING = DOCS / "troubleshooting.md"
+#: Codes only the adapters report: the context function, Django's CLIENT, Flask's
+#: HEALTH_URL, Django's APPCONFIG dict itself.
+ADAPTER_CODES = {"E006", "E008", "E009", "E013"}
 NOT_CALLABLE = 42
 
 #: One example of each problem, with the exact message; docs/troubleshooting.md shows these.
@@ -286,3 +290,9 @@ class TestTroubleshootingPage:
                 rows.setdefault(cells[0], []).extend(re.findall(r"`([^`]+)`", cells[1]))
         missing = [(code, m) for _s, code, m in EXAMPLES if m not in rows.get(code, [])]
         assert [] == missing
+
+    def test_configuration_page_lists_every_code(self) -> None:
+        """docs/configuration.md's table of codes is exactly the core's codes and the adapters'."""
+        text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+        documented = set(re.findall(r"^\| ([EW]\d{3}) \|", text, flags=re.MULTILINE))
+        assert {code for _s, code, _m in EXAMPLES} | ADAPTER_CODES == documented
