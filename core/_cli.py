@@ -28,6 +28,7 @@ from ._integration.report import (
     evaluation_record,
     parse_context_pairs,
     status_report,
+    unexpected_error,
     validation_report,
 )
 from ._integration.settings import SOURCES, build_client, merged_settings, settings_problems
@@ -57,11 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - a command line never shows a traceback
-        print(
-            f"{PROG}: unexpected {type(exc).__name__}: {exc} (a bug in appconfig-flags;"
-            " please report it with the command that caused it)",
-            file=sys.stderr,
-        )
+        print(f"{PROG}: {unexpected_error(exc)}", file=sys.stderr)
         return 1
     return status
 

@@ -13,7 +13,8 @@ public and follow the package's compatibility rules. The rest of the core is pri
   ``status`` command prints (`StatusReport`: ``body``, ``http_status``, ``exit_status``,
   ``lines()``); `unconfigured_report` is the same payload while settings are invalid.
 - Command lines: `FORMATS` (the ``--format`` choices), `describe_evaluation`, `evaluation_record`, `validation_report`,
-  `loaded_validation`, `parse_context_pairs`, `content_type_for_path`.
+  `loaded_validation`, `parse_context_pairs`, `content_type_for_path`, and
+  `unexpected_error`, the one line a command prints instead of a traceback.
 - Signals: `change_signals` gives the one order both adapters send their signals in, and
   `report_receiver_error` the one log line for a receiver that raised.
 - `import_string` resolves the dotted paths settings name.
@@ -34,8 +35,10 @@ from ._integration.report import (
     parse_context_pairs,
     status_report,
     unconfigured_report,
+    unexpected_error,
     validation_report,
 )
+from ._integration.context import guard_context
 from ._integration.settings import (
     DEFAULTS,
     SettingProblem,
@@ -43,7 +46,6 @@ from ._integration.settings import (
     callable_problem,
     configuration_error,
     container_problem,
-    guard_context,
     merged_settings,
     resolve_callable,
     settings_problems,
@@ -85,5 +87,6 @@ __all__ = [
     "settings_problems",
     "status_report",
     "unconfigured_report",
+    "unexpected_error",
     "validation_report",
 ]

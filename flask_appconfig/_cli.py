@@ -7,7 +7,10 @@ document, or one with no flags unless ``--format raw``.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import click
 from flask import Flask, current_app
@@ -21,6 +24,7 @@ from appconfig_core.integration import (
     loaded_validation,
     parse_context_pairs,
     status_report,
+    unexpected_error,
     validation_report,
 )
 
@@ -28,6 +32,23 @@ from ._config import read_settings
 from ._state import AppState, state_for
 
 appconfig_cli = AppGroup("appconfig", help="Inspect the app's AppConfig feature flags.")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reported(command: F) -> F:
+    """Turn an error nobody foresaw into one line and exit status 1, never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            raise click.ClickException(unexpected_error(exc)) from exc
+
+    return cast(F, run)
 
 
 def _app() -> Flask:
@@ -42,6 +63,7 @@ def _started_state() -> AppState:
 
 
 @appconfig_cli.command("status")
+@_reported
 def status_command() -> None:
     """Health, origin, version and errors; exit 0 ok, 1 degraded, 2 unavailable."""
     report = status_report(_started_state().client.status)
@@ -52,6 +74,7 @@ def status_command() -> None:
 
 
 @appconfig_cli.command("list")
+@_reported
 def list_command() -> None:
     """Every flag the loaded configuration defines, evaluated for an empty context."""
     snapshot = _started_state().client.snapshot()
@@ -67,6 +90,7 @@ def list_command() -> None:
 @click.option(
     "-c", "--context", "pairs", multiple=True, metavar="KEY=VALUE", help="Context entry; repeat."
 )
+@_reported
 def eval_command(name: str, pairs: tuple[str, ...]) -> None:
     """Evaluate flag NAME for the context given with -c key=value (values may be JSON)."""
     try:
@@ -84,6 +108,7 @@ def eval_command(name: str, pairs: tuple[str, ...]) -> None:
     type=click.Choice(FORMATS),
     help="The document's format (default: APPCONFIG_FORMAT).",
 )
+@_reported
 def validate_command(file: str | None, fmt: str | None) -> None:
     """Check FILE (default: APPCONFIG_FILE with the file source) as a flags document.
 

@@ -230,6 +230,14 @@ def _kind(document: Any) -> str:
     return f"a {type(document).__name__}"
 
 
+def unexpected_error(error: BaseException) -> str:
+    """The one line a command prints for an error nobody foresaw, instead of a traceback."""
+    return (
+        f"unexpected {type(error).__name__}: {error} (a bug in appconfig-flags;"
+        " please report it with the command that caused it)"
+    )
+
+
 def import_string(dotted: str) -> Any:
     """The object at ``"package.module.name"``; `ConfigurationError` saying what failed."""
     module_name, _, attribute = dotted.rpartition(".")

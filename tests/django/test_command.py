@@ -136,3 +136,16 @@ class TestAppconfigCommand:
         settings.APPCONFIG = {"SOURCE": "file"}  # type: ignore[attr-defined]
         with pytest.raises(CommandError, match=r"APPCONFIG\.FILE"):
             run("list")
+
+    def test_unexpected_error_is_one_line(
+        self, flags_file: FlagsFile, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An error nobody foresaw is a one-line command error, never a traceback."""
+        from django_appconfig.management.commands import appconfig
+
+        def broken() -> None:
+            raise TypeError("surprise")
+
+        monkeypatch.setattr(appconfig, "get_client", broken)
+        with pytest.raises(CommandError, match=r"^unexpected TypeError: surprise \(a bug in"):
+            run("list")

@@ -160,3 +160,20 @@ class TestValidate:
             result.exit_code,
             result.output,
         )
+
+
+class TestNoTraceback:
+    def test_unexpected_error_is_one_line(
+        self, app: Flask, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An error nobody foresaw prints one line and exits 1, never a traceback."""
+        from flask_appconfig import _cli
+
+        def broken(app: Flask) -> None:
+            raise TypeError("surprise")
+
+        monkeypatch.setattr(_cli, "state_for", broken)
+        result = app.test_cli_runner().invoke(args=["appconfig", "list"])
+        assert 1 == result.exit_code
+        assert result.output.startswith("Error: unexpected TypeError: surprise (a bug in")
+        assert "Traceback" not in result.output

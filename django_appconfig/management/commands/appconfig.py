@@ -21,6 +21,7 @@ from appconfig_core.integration import (
     parse_context_pairs,
     status_report,
     unconfigured_report,
+    unexpected_error,
     validation_report,
 )
 from django_appconfig import conf
@@ -71,6 +72,10 @@ class Command(BaseCommand):
                 self.stdout.write(describe_evaluation(evaluation))
         except AppConfigFlagsError as exc:
             raise CommandError(str(exc)) from None
+        except CommandError:
+            raise
+        except Exception as exc:  # one line, never a traceback (--traceback shows it)
+            raise CommandError(unexpected_error(exc)) from exc
 
     def _status(self) -> None:
         try:
