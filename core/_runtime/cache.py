@@ -31,11 +31,12 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from appconfig_core._evaluation.flagset import Clock, utc_now
 from appconfig_core._sources.base import MAX_CONTENT_BYTES, Content
 
 if sys.platform != "win32":
@@ -71,10 +72,6 @@ class CachedDocument:
     source: Identity
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class DiskCache:
     """One cache file for one source.
 
@@ -87,7 +84,7 @@ class DiskCache:
         path: str | os.PathLike[str],
         identity: Identity | str,
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self.path = Path(path)
         self.identity: Identity = (
