@@ -324,3 +324,20 @@ class TestFork:
         inherited.stop(timeout=2)  # in a real child this thread would not exist
         assert 1 == caplog.text.count("forked without Python's at-fork hooks")
         assert (1, os.getpid()) == (source.resets, client._pid)
+
+
+class TestTroubleshootingShowsTheRealMessages:
+    def test_serving_defaults_warning_is_quoted_verbatim(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """docs/troubleshooting.md quotes the start() warning as the client logs it."""
+        source = HangingSource()
+        source.description = "AppConfig shop/prod/flags"
+        client = FlagClient(source, start_timeout=0.2)
+        with caplog.at_level(logging.WARNING, "appconfig_core"):
+            client.start()
+        (message,) = [r.getMessage() for r in caplog.records if r.thread == threading.get_ident()]
+        source.release.set()
+        client.close(timeout=2)
+        docs = (Path(__file__).resolve().parents[3] / "docs" / "troubleshooting.md").read_text()
+        assert f"`{message.replace('0.2s', '5.0s')}`" in docs

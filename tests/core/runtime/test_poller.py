@@ -3,6 +3,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -380,3 +381,26 @@ class TestBackoffBeforeFirstAnswer:
         harness = Harness(source)
         delays = [harness.poller.poll_once() for _ in range(12)]
         assert 300 == max(delays)
+
+
+TROUBLESHOOTING = Path(__file__).resolve().parents[3] / "docs" / "troubleshooting.md"
+
+
+class TestTroubleshootingShowsTheRealMessages:
+    def test_rejection_messages_are_quoted_verbatim(self, caplog: pytest.LogCaptureFixture) -> None:
+        """The reasons docs/troubleshooting.md quotes for flagless versions are the ones the poller logs."""
+        docs = TROUBLESHOOTING.read_text()
+        source = ScriptedSource(
+            result({"a": {"enabled": True}}), result([], "2"), result({"a": {"default": True}}, "3")
+        )
+        source.description = "AppConfig shop/prod/flags"
+        harness = Harness(source)
+        with caplog.at_level(logging.WARNING, "appconfig_core"):
+            for _ in range(3):
+                harness.poller.poll_once()
+        no_flags, other_format = caplog.messages
+        prefix = "appconfig-flags: AppConfig shop/prod/flags: version 2 rejected: "
+        assert no_flags.startswith(prefix) and no_flags.endswith("; still serving version 1")
+        assert f"`{no_flags[len(prefix) : -len('; still serving version 1')]}`" in docs
+        reason = other_format.split("version 3 rejected: ", 1)[1]
+        assert f"`{reason.split('. Deploy')[0]}. ...`" in docs
