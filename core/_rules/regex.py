@@ -1,151 +1,159 @@
-"""Refusing regular expressions that can backtrack catastrophically, at load.
+"""Regular expressions that run in time linear in the value, on RE2.
 
-Python's `re` has no timeout, and a rule's ``matches`` pattern runs on the request path
-against values a visitor controls. The classic exponential patterns nest one repetition
-inside another (``(a+)+``, ``(a*b?)*``, ``(\\w+\\s?)+$``), or repeat a part of variable
-length many times (``(a?){25}``, where 2**25 ways to split the input are tried); those are
-refused when the rule is compiled, with a message that says how to rewrite them. Together
-with the cap on the length of the value a pattern runs on, this bounds the work one
-evaluation can do.
+A rule's ``matches`` pattern runs on the request path against values a visitor controls, and
+a constraint pattern runs on the poller. Python's `re` backtracks, so one crafted pattern can
+run for minutes while holding the GIL. RE2 (the `google-re2` package) never backtracks: its
+work grows with the value's length times the pattern's size, and it releases the GIL while
+matching. What it cannot do without backtracking (backreferences, lookaround, possessive
+quantifiers, atomic groups) it refuses, and so do we: at load, naming the construct.
+
+Patterns used to be Python `re` patterns, so the few constructs both engines accept but read
+differently (``\\10`` and ``{,3}``) are refused too, rather than silently matching otherwise.
 """
 
 from __future__ import annotations
 
-import math
-import sys
+import re
 from functools import lru_cache
-from typing import Any, Final
+from typing import Final
 
-if sys.version_info >= (3, 11):
-    from re import _constants, _parser
-else:  # pragma: no cover - Python 3.10
-    import sre_constants as _constants
-    import sre_parse as _parser
+import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
-_REPEATS = {_constants.MAX_REPEAT, _constants.MIN_REPEAT}
+_OPTIONS: Final = re2.Options()
+# RE2's C++ logger would print every refused pattern to the process's stderr.
+_OPTIONS.log_errors = False
+# Only whether a pattern matches is ever asked; without groups RE2 can answer from its DFA.
+_OPTIONS.never_capture = True
 
-#: How many times a part of variable length may be repeated (``(\\d{1,3}\\.){3}`` is fine).
-MAX_VARIABLE_REPEATS: Final = 10
-#: How many unbounded repetitions (``*``, ``+``, ``{n,}``) one pattern may hold. Each one
-#: can multiply the work of an unanchored search by the length of the value; two keep the
-#: worst case near a few milliseconds on the longest value ``matches`` accepts.
-MAX_UNBOUNDED: Final = 2
+_NO_BACKTRACKING: Final = "RE2 runs in linear time and"
+_BACKREFERENCE: Final = f"{_NO_BACKTRACKING} has no backreferences"
+_LOOKAROUND: Final = f"{_NO_BACKTRACKING} has no lookaround"
+_NAMED_REFERENCE: Final = re.compile(r"\(\?P[=>]\w*\)?")
+_DIGITS: Final = re.compile(r"\d+")
+_EMPTY_LOW_BOUND: Final = re.compile(r"\{,(\d*)\}")
 
-_NESTED: Final = (
-    "a repetition nested inside another repetition (like (a+)+), or alternatives"
-    " that can start with the same character inside a repetition (like (a|ab)*),"
-    " can take exponential time; rewrite it without the nesting, e.g. (a+)+ as a+"
-    " and (a|b)* as [ab]*"
-)
-_POLYNOMIAL: Final = (
-    f"more than {MAX_UNBOUNDED} unbounded repetitions (*, +, {{n,}}) can take time growing"
-    " with a power of the value's length (a*a*a*b); anchor the pattern or merge the"
-    " repetitions, e.g. a*a*a*b as a*b"
-)
-_VARIABLE: Final = (
-    f"a part of variable length repeated more than {MAX_VARIABLE_REPEATS} times (like"
-    " (a?){25}) can take exponential time; give the part a fixed length, e.g. (a?){25}"
-    " as a{0,25}"
-)
+
+class PatternError(ValueError):
+    """A pattern RE2 cannot run; the message names the construct and says what to write."""
+
+
+class Pattern:
+    """A compiled pattern that answers only whether it is found in a value (a search)."""
+
+    __slots__ = ("_search", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._search = re2.compile(source, _OPTIONS).search
+
+    def search(self, value: str) -> bool:
+        """Whether the pattern matches anywhere in ``value``, as Python's `re.search` asks.
+
+        The value is handed over as UTF-8 bytes: a lone surrogate, which a Python string may
+        hold and strict UTF-8 cannot, must not make an evaluation raise.
+        """
+        return self._search(value.encode("utf-8", "surrogatepass")) is not None
 
 
 @lru_cache(maxsize=512)
-def backtracking_risk(pattern: str) -> str | None:
-    """Why ``pattern`` can backtrack exponentially, or ``None`` when it cannot in this way.
+def compile_pattern(source: str) -> Pattern:
+    """Compile ``source`` for RE2, or raise `PatternError` saying what cannot be run and why.
 
-    Cached: documents often repeat one pattern across many flags, and parsing it is most of
-    the cost of checking it.
+    Cached: documents often repeat one pattern across many flags.
     """
+    problem = _read_differently(source)
+    if problem is not None:
+        raise PatternError(problem)
     try:
-        parsed = _parser.parse(pattern)
-    except Exception:  # noqa: BLE001 - compiling reports syntax errors; this only judges risk
-        return None
-    if _count_unbounded(list(parsed.data)) > MAX_UNBOUNDED:
-        return _POLYNOMIAL
-    return _risk(list(parsed.data), repeats=1)
+        return Pattern(source)
+    except re2.error as exc:
+        raise PatternError(_explain(source, exc)) from None
 
 
-def _count_unbounded(items: list[tuple[Any, Any]]) -> int:
-    """How many ``*``, ``+`` or ``{n,}`` repetitions ``items`` holds, at any depth."""
-    count = 0
-    for op, arg in items:
-        if op in _REPEATS:
-            count += arg[1] is _constants.MAXREPEAT
-            count += _count_unbounded(list(arg[2].data))
-        elif op == _constants.SUBPATTERN:
-            count += _count_unbounded(list(arg[-1].data))
-        elif op == _constants.BRANCH:
-            count += sum(_count_unbounded(list(branch.data)) for branch in arg[1])
-        elif isinstance(arg, _parser.SubPattern):
-            count += _count_unbounded(list(arg.data))
-    return count
-
-
-def _risk(items: list[tuple[Any, Any]], *, repeats: float) -> str | None:
-    """Why ``items``, matched up to ``repeats`` times in a row, can backtrack exponentially.
-
-    An unbounded repetition inside another repetition is refused. Fixed counts inside a
-    repetition (``(\\d{3}-)+``) are allowed, and so are variable bounded counts repeated
-    at most `MAX_VARIABLE_REPEATS` times in all (``(\\d{1,3}\\.){3}``).
-    """
-    for op, arg in items:
-        children: list[list[tuple[Any, Any]]] = []
-        inner = repeats
-        if op in _REPEATS:
-            low, high, sub = arg
-            unbounded = high is _constants.MAXREPEAT
-            if unbounded and repeats > 1:
-                return _NESTED
-            if low < high and repeats > MAX_VARIABLE_REPEATS:
-                return _VARIABLE
-            inner = repeats * (math.inf if unbounded else high)
-            children = [list(sub)]
-        elif op == _constants.SUBPATTERN:
-            children = [list(arg[-1])]
-        elif op == _constants.BRANCH:
-            children = [list(branch.data) for branch in arg[1]]
-            if repeats > 1 and not _disjoint_starts(children):
-                return _NESTED
-        elif isinstance(arg, _parser.SubPattern):
-            children = [list(arg.data)]
-        for child in children:
-            risk = _risk(child, repeats=inner)
-            if risk is not None:
-                return risk
-    return None
-
-
-def _disjoint_starts(branches: list[list[tuple[Any, Any]]]) -> bool:
-    """Whether every alternative starts with a known character that no other can start with."""
-    seen: set[int] = set()
-    for branch in branches:
-        starts = _first_chars(branch)
-        if starts is None or starts & seen:
-            return False
-        seen |= starts
-    return True
-
-
-def _first_chars(items: list[tuple[Any, Any]]) -> set[int] | None:
-    """The characters a match of ``items`` can start with; ``None`` when not plainly known."""
-    for op, arg in items:
-        if op == _constants.AT:
+def _read_differently(source: str) -> str | None:
+    """What in ``source`` both engines accept but read differently, or ``None``."""
+    index, in_class = 0, False
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            following = source[index + 1 : index + 2]
+            if following == "Q":
+                end = source.find("\\E", index + 2)
+                index = len(source) if end < 0 else end + 2
+                continue
+            if not in_class and following in tuple("123456789"):
+                digits = _DIGITS.match(source, index + 1)
+                number = digits.group() if digits else following
+                return f"backreference \\{number} is not supported: {_BACKREFERENCE}"
+            index += 2
             continue
-        if op == _constants.LITERAL:
-            return {arg}
-        if op == _constants.IN:
-            chars: set[int] = set()
-            for kind, value in arg:
-                if kind == _constants.LITERAL:
-                    chars.add(value)
-                elif kind == _constants.RANGE and value[1] - value[0] < 256:
-                    chars.update(range(value[0], value[1] + 1))
-                else:
-                    return None
-            return chars
-        if op == _constants.SUBPATTERN:
-            return _first_chars(list(arg[-1].data))
-        if op in _REPEATS and arg[0] >= 1:
-            return _first_chars(list(arg[2].data))
-        return None
+        if in_class:
+            if char == "]":
+                in_class = False
+            elif source.startswith("[:", index):
+                end = source.find(":]", index + 2)
+                index = index + 1 if end < 0 else end + 2
+                continue
+        elif char == "[":
+            in_class = True
+            index += 1
+            if source.startswith("^", index):
+                index += 1
+            if source.startswith("]", index):
+                index += 1
+            continue
+        elif (bound := _EMPTY_LOW_BOUND.match(source, index)) is not None:
+            text, high = bound.group(), bound.group(1)
+            return (
+                f"{text} reads as the text {text!r} in RE2 but as a repetition in Python's re;"
+                f" write {{0,{high}}} for the repetition or \\{text} for the text"
+            )
+        index += 1
     return None
+
+
+def _explain(source: str, exc: Exception) -> str:
+    """A message for RE2's refusal of ``source`` that names the construct and a way out."""
+    raw = exc.args[0] if exc.args else ""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    code, _, fragment = text.partition(": ")
+    if code == "invalid escape sequence":
+        letter = fragment[1:2]
+        if letter.isdigit() or letter in ("g", "k"):
+            return f"backreference {fragment} is not supported: {_BACKREFERENCE}"
+        if letter == "Z":
+            return "\\Z is not supported; write \\z for the end of the value"
+        if letter in ("u", "U", "N"):
+            return (
+                f"escape {fragment} is not supported; write the character itself,"
+                " or its code point as \\x{00E9}"
+            )
+        return f"escape {fragment} is not supported by RE2"
+    if code == "invalid perl operator":
+        reference = _NAMED_REFERENCE.search(source) if fragment == "(?P" else None
+        construct = reference.group() if reference else fragment
+        if reference is not None:
+            return f"backreference {construct} is not supported: {_BACKREFERENCE}"
+        if construct in ("(?=", "(?!"):
+            return f"lookahead {construct} is not supported: {_LOOKAROUND}"
+        if construct in ("(?<=", "(?<!"):
+            return f"lookbehind {construct} is not supported: {_LOOKAROUND}"
+        if construct == "(?>":
+            return (
+                "atomic group (?> is not supported: RE2 never backtracks, so write the group"
+                " without ?>"
+            )
+        if construct == "(?#":
+            return "comment (?#...) is not supported by RE2; remove it"
+        if construct == "(?(":
+            return f"conditional (?(...) is not supported: {_BACKREFERENCE}"
+        return f"{construct} is not supported; RE2's inline flags are i, m, s and U"
+    if code == "bad repetition operator" and fragment.endswith("+") and len(fragment) > 1:
+        return (
+            f"possessive quantifier {fragment} is not supported: RE2 never backtracks,"
+            f" so write {fragment[:-1]} instead of {fragment}"
+        )
+    return f"is not a valid regular expression for RE2 ({text})"
+
+
+__all__ = ["Pattern", "PatternError", "compile_pattern"]

@@ -555,11 +555,6 @@ class TestBoundedWork:
                 rule.predicate({"a": "a" * 1_000_000})
         """)
 
-    def test_nested_repeat_rule_pattern_is_refused(self) -> None:
-        """A rule regex nesting one repetition in another is refused when the rule compiles."""
-        with pytest.raises(RuleSyntaxError, match="exponential"):
-            compile_rule('(matches in::$a pattern::"^(a+)+$")', seed="f")
-
     def test_backtracking_rule_pattern_does_not_stall_evaluation(self) -> None:
         """A rule regex built to backtrack cannot stall a flag evaluation."""
         assert finishes_in_time("""
@@ -615,8 +610,3 @@ class TestPolynomialPatterns:
             for _ in range(100):
                 rule.predicate({"a": "a" * MAX_MATCH_INPUT})
         """)
-
-    def test_three_unbounded_repetitions_are_refused(self) -> None:
-        """A pattern whose search time grows with the cube of the value is refused at load."""
-        with pytest.raises(RuleSyntaxError, match="unbounded repetitions"):
-            compile_rule('(matches in::$a pattern::"a*a*a*b")', seed="f")

@@ -129,6 +129,68 @@ class TestValues:
         assert constraint.problem("1") == "must be an array"
 
 
+class TestPatterns:
+    @pytest.mark.timeout(10)
+    def test_nested_bounded_repeats_load_and_validate(self) -> None:
+        """A pattern that backtracks for minutes under re loads and checks values at once."""
+        constraint = compile_ok({"type": "string", "pattern": "^(a{1,10}){1,10}$"})
+        assert constraint.problem("a" * 100) is None
+        assert "does not match" in str(constraint.problem("a" * 100 + "!"))
+
+    @pytest.mark.timeout(10)
+    def test_hostile_pattern_in_a_document_loads_and_rejects_the_value(self) -> None:
+        """Through a whole stored document, the hostile value is reported, not hung on."""
+        from appconfig_core._formats.stored import compile_stored
+        from appconfig_core.errors import DocumentError
+
+        def document(value: str) -> dict[str, Any]:
+            constraints = {"type": "string", "pattern": "^(a{1,10}){1,10}$"}
+            return {
+                "version": "1",
+                "flags": {"f": {"name": "F", "attributes": {"a": {"constraints": constraints}}}},
+                "values": {"f": {"enabled": True, "a": value}},
+            }
+
+        assert compile_stored(document("a" * 100))
+        with pytest.raises(DocumentError, match=r"values\.f\.a: does not match"):
+            compile_stored(document("a" * 100 + "!"))
+
+    @pytest.mark.parametrize(
+        ("pattern", "message"),
+        [
+            (
+                r"^(a)\1$",
+                r"backreference \1 is not supported: RE2 runs in linear time and has no"
+                " backreferences",
+            ),
+            ("^(?=a)", "lookahead (?= is not supported: RE2 runs in linear time and has no"),
+            ("(?<=a)b", "lookbehind (?<= is not supported"),
+        ],
+    )
+    def test_construct_re2_cannot_run_is_a_problem_at_the_pattern(
+        self, pattern: str, message: str
+    ) -> None:
+        """A backreference or lookaround is reported at the pattern's location, named."""
+        problems = problems_of({"type": "string", "pattern": pattern})
+        assert [(f"{WHERE}.pattern", message)] == [
+            (location, text[: len(message)]) for location, text in problems
+        ]
+
+    @pytest.mark.parametrize(
+        ("pattern", "value", "ok"),
+        [
+            ("^#[0-9a-f]{6}$", "#00ff00", True),
+            ("^#[0-9a-f]{6}$", "#00FF00", False),
+            ("(?i)^#[0-9a-f]{6}$", "#00FF00", True),
+            ("^[à-ü]+$", "éè", True),
+            ("^v\\d+$", "v12", True),
+        ],
+    )
+    def test_ordinary_patterns_keep_their_meaning(self, pattern: str, value: str, ok: bool) -> None:
+        """Anchors, classes, flags and non-ASCII text match as they did under re."""
+        assert ok is (compile_ok({"type": "string", "pattern": pattern}).problem(value) is None)
+
+
 class TestShapes:
     @pytest.mark.parametrize("value", ["x" * 1024, 1, 1.5, True, [], ["a", "b"], [1, 2.5]])
     def test_allowed(self, value: Any) -> None:

@@ -209,6 +209,47 @@ class TestMatches:
         assert check(rule, {"g": "a" * MAX_MATCH_INPUT}) is True
         assert check(rule, {"g": "a" * (MAX_MATCH_INPUT + 1)}) is False
 
+    @pytest.mark.timeout(10)
+    def test_nested_bounded_repeats_on_a_hostile_value_finish(self) -> None:
+        """A rule that backtracks for minutes under re answers at once: RE2 is linear."""
+        rule = '(matches in::$g pattern::"^(a{1,10}){1,10}$")'
+        assert check(rule, {"g": "a" * 100 + "!"}) is False
+        assert check(rule, {"g": "a" * 100}) is True
+
+    @pytest.mark.parametrize(
+        ("pattern", "construct"),
+        [
+            (r"^(a)\\1$", "backreference \\1 is not supported"),
+            ("a(?=b)", "lookahead (?= is not supported"),
+            ("(?<!a)b", "lookbehind (?<! is not supported"),
+        ],
+    )
+    def test_construct_re2_cannot_run_is_refused_at_its_position(
+        self, pattern: str, construct: str
+    ) -> None:
+        """A backreference or lookaround is a syntax error naming it, at the pattern."""
+        with pytest.raises(RuleSyntaxError) as info:
+            compile_rule(f'(matches in::$g pattern::"{pattern}")', seed="f")
+        assert 25 == info.value.position
+        assert f"pattern:: {construct}" in info.value.reason
+
+    @pytest.mark.parametrize(
+        ("pattern", "value", "found"),
+        [
+            (r"^[a-z]+@example\\.com$", "ann@example.com", True),
+            (r"^[a-z]+@example\\.com$", "ann@exampleXcom", False),
+            ("(?i)^beta", "BETA tester", True),
+            ("^é+$", "ééé", True),
+            (r"^\\d+$", "123", True),
+            ("[[:upper:]]", "abc", False),
+        ],
+    )
+    def test_ordinary_patterns_keep_their_meaning(
+        self, pattern: str, value: str, found: bool
+    ) -> None:
+        """Anchors, classes, flags and non-ASCII text match as they did under re."""
+        assert found is check(f'(matches in::$g pattern::"{pattern}")', {"g": value})
+
 
 class TestExists:
     def test_presence_not_truthiness(self) -> None:

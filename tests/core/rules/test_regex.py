@@ -1,94 +1,111 @@
-"""Refusing regular expressions that can backtrack catastrophically."""
+"""Patterns on RE2: linear time, constructs RE2 cannot run refused by name, re.search kept."""
 
 from __future__ import annotations
 
 import pytest
 
-from appconfig_core import RuleSyntaxError
-from appconfig_core._rules.compiler import compile_rule
-from appconfig_core._rules.regex import backtracking_risk
+from appconfig_core._rules.regex import PatternError, compile_pattern
+
+HOSTILE = "^(a{1,10}){1,10}$"
+#: 100 characters no split into at most ten runs of at most ten can cover, plus a stopper:
+#: Python's backtracking `re` tries every split of the 100 `a`s before failing.
+HOSTILE_VALUE = "a" * 100 + "!"
 
 
-class TestBacktrackingRisk:
+class TestLinearTime:
+    @pytest.mark.timeout(10)
+    def test_nested_bounded_repeats_finish_on_a_hostile_value(self) -> None:
+        """The pattern that backtracks for minutes under re answers at once under RE2."""
+        pattern = compile_pattern(HOSTILE)
+        assert pattern.search(HOSTILE_VALUE) is False
+        assert pattern.search("a" * 100) is True
+
+    @pytest.mark.timeout(10)
     @pytest.mark.parametrize(
-        "pattern", ["(a+)+$", "(a*b?)*", r"(\w+\s?)+$", "(x+x+)+y", "((a|b)+)*", "(?:a+)*"]
+        "source", ["^(a+)+$", "^(a|a)*$", r"^(\w+\s?)+$", "a*a*a*b", "^(a?){25}a{25}$"]
     )
-    def test_nested_unbounded_repetition_is_refused(self, pattern: str) -> None:
-        """Patterns nesting an unbounded repetition inside another are reported."""
-        assert backtracking_risk(pattern) is not None
+    def test_patterns_the_old_guard_refused_now_load_and_finish(self, source: str) -> None:
+        """Classic catastrophic patterns are accepted: RE2 runs them in linear time."""
+        assert compile_pattern(source).search("a" * 200 + "!") is False
 
+
+class TestRefused:
     @pytest.mark.parametrize(
-        "pattern",
-        ["h.*y", r"^[a-z]+@example\.com$", "(ab)+", "(a|b)*c", r"(?:\d{3}-)+", "^(QA|beta)$"],
+        ("source", "message"),
+        [
+            (
+                r"^(a)\1$",
+                r"backreference \1 is not supported: RE2 runs in linear time and has no"
+                " backreferences",
+            ),
+            (r"(a)(b)\10", r"backreference \10 is not supported"),
+            (r"(?P<x>a)(?P=x)", r"backreference (?P=x) is not supported"),
+            (r"\g<1>", r"backreference \g is not supported"),
+            (
+                "a(?=b)",
+                "lookahead (?= is not supported: RE2 runs in linear time and has no lookaround",
+            ),
+            ("a(?!b)", "lookahead (?! is not supported"),
+            ("(?<=a)b", "lookbehind (?<= is not supported"),
+            ("(?<!a)b", "lookbehind (?<! is not supported"),
+            ("a++", "possessive quantifier ++ is not supported: RE2 never backtracks, so write +"),
+            ("a{2}+", "possessive quantifier {2}+ is not supported"),
+            ("(?>ab)", "atomic group (?> is not supported"),
+            (r"a\Z", r"\Z is not supported; write \z"),
+            (r"\u00e9", r"escape \u is not supported; write the character itself"),
+            ("(?x)a b", "(?x is not supported; RE2's inline flags are i, m, s and U"),
+            ("(", "is not a valid regular expression for RE2 (missing ): ()"),
+        ],
     )
-    def test_ordinary_patterns_pass(self, pattern: str) -> None:
-        """Ordinary patterns, including fixed counts inside a repetition, are accepted."""
-        assert backtracking_risk(pattern) is None
+    def test_construct_is_named(self, source: str, message: str) -> None:
+        """Each construct RE2 cannot run is refused with its name and the reason."""
+        with pytest.raises(PatternError) as info:
+            compile_pattern(source)
+        assert message in str(info.value)
 
-    def test_rule_with_a_dangerous_pattern_does_not_load(self) -> None:
-        """A matches rule with a catastrophic pattern is rejected at load, with its position."""
-        with pytest.raises(RuleSyntaxError, match="exponential") as info:
-            compile_rule('(matches in::$name pattern::"(a+)+$")', seed="f")
-        assert 28 == info.value.position
+    @pytest.mark.parametrize("source", ["a{,3}", "x{,}"])
+    def test_empty_lower_bound_is_refused_rather_than_read_as_text(self, source: str) -> None:
+        """{,n} is a repetition for re but text for RE2, so it is refused with both spellings."""
+        with pytest.raises(PatternError, match=r"write \{0,\d*\} for the repetition"):
+            compile_pattern(source)
+
+    @pytest.mark.parametrize("source", [r"[{,3}]", r"\{,3}", r"\Q{,3}\1\E", r"[\d]\d"])
+    def test_look_alikes_in_classes_and_quotes_are_accepted(self, source: str) -> None:
+        """Text inside a class, an escape or a \\Q...\\E quote is not taken for those constructs."""
+        compile_pattern(source)
+
+    def test_refusal_writes_nothing_to_stderr(self, capfd: pytest.CaptureFixture[str]) -> None:
+        """RE2's C++ logger stays silent on a refused pattern (no line on file descriptor 2)."""
+        compile_pattern.cache_clear()
+        for source in [r"(a)\1", "(?=a)", "(", "a{1001}"]:
+            with pytest.raises(PatternError):
+                compile_pattern(source)
+        assert "" == capfd.readouterr().err
 
 
-class TestAlternatives:
-    @pytest.mark.parametrize("pattern", ["^(a|a)*$", "(a|ab)*", "(?:ab|a)+c"])
-    def test_overlapping_alternatives_in_a_repetition_are_refused(self, pattern: str) -> None:
-        """Alternatives that can start alike inside a repetition are reported."""
-        assert backtracking_risk(pattern) is not None
-
-    @pytest.mark.parametrize("pattern", ["(QA|beta)+", "(x|y|z)+q", "([a-c]|[d-f])+"])
-    def test_disjoint_alternatives_pass(self, pattern: str) -> None:
-        """Alternatives with distinct first characters are accepted."""
-        assert backtracking_risk(pattern) is None
-
-
-class TestVariableLengthRepeats:
+class TestSemantics:
     @pytest.mark.parametrize(
-        "pattern", ["^(a?){25}a{25}$", "(a{0,2}){11}", "((a?){2})+", "(?:x?y){0,40}"]
+        ("source", "value", "found"),
+        [
+            ("h.*y", "oh hey!", True),
+            ("^h.*y$", "oh hey!", False),
+            ("^beta$", "beta", True),
+            ("^beta$", "beta\n", False),
+            (r"^[a-z]+@example\.com$", "ann@example.com", True),
+            (r"^[a-z]+@example\.com$", "ann@exampleXcom", False),
+            (r"^\d{1,3}(\.\d{1,3}){3}$", "10.0.0.1", True),
+            ("(?i)^BETA", "beta-users", True),
+            ("^é.$", "éü", True),
+            (r"^\p{L}+$", "héllo", True),
+            (r"^\d+$", "١٢٣", False),
+            (r"\bbot\b", "a bot here", True),
+            ("", "anything", True),
+        ],
     )
-    def test_variable_part_repeated_many_times_is_refused(self, pattern: str) -> None:
-        """A part of variable length repeated more than ten times in all is reported."""
-        assert "variable length" in str(backtracking_risk(pattern))
+    def test_search_semantics(self, source: str, value: str, found: bool) -> None:
+        """A pattern is searched for anywhere (re.search); $ is the end; \\d is ASCII digits."""
+        assert found is compile_pattern(source).search(value)
 
-    @pytest.mark.parametrize(
-        "pattern", [r"^\d{1,3}(\.\d{1,3}){3}$", "(a?){10}", "a{0,25}", r"(\d{3}-){20}"]
-    )
-    def test_few_repeats_or_fixed_parts_pass(self, pattern: str) -> None:
-        """Variable parts repeated up to ten times, and fixed-length parts, are accepted."""
-        assert backtracking_risk(pattern) is None
-
-
-class TestConstraintPatterns:
-    def test_constraint_pattern_is_guarded_too(self) -> None:
-        """An attribute constraint with a catastrophic pattern rejects the document."""
-        from appconfig_core import DocumentError
-        from appconfig_core._formats.stored import compile_stored
-
-        document = {
-            "version": "1",
-            "flags": {
-                "f": {
-                    "name": "F",
-                    "attributes": {"a": {"constraints": {"type": "string", "pattern": "(a+)+$"}}},
-                }
-            },
-            "values": {"f": {"enabled": True, "a": "aaa"}},
-        }
-        with pytest.raises(
-            DocumentError, match=r"flags\.f\.attributes\.a\.constraints\.pattern: is refused"
-        ):
-            compile_stored(document)
-
-
-class TestUnboundedCount:
-    @pytest.mark.parametrize("pattern", ["a*a*a*b", ".*foo.*bar.*", "(a*)(b+)(c{2,})"])
-    def test_more_than_two_unbounded_repetitions_are_refused(self, pattern: str) -> None:
-        """Three or more unbounded repetitions are reported (polynomial search time)."""
-        assert "unbounded repetitions" in (backtracking_risk(pattern) or "")
-
-    @pytest.mark.parametrize("pattern", ["a*a*b", ".*foo.*", "^[a-z]+@[a-z]+$"])
-    def test_two_are_accepted(self, pattern: str) -> None:
-        """Up to two unbounded repetitions are accepted."""
-        assert backtracking_risk(pattern) is None
+    def test_lone_surrogate_does_not_raise(self) -> None:
+        """A string UTF-8 cannot encode is still answered, never an exception."""
+        assert compile_pattern("^x").search("x\ud800") is True
