@@ -3,95 +3,128 @@
 Install with the ``openfeature`` extra. This module imports ``openfeature`` at import time,
 so ``import appconfig_core`` never imports it; only ``appconfig_core.openfeature`` does.
 
-Flag keys: ``"name"`` resolves the flag itself and ``"name.attribute"`` one of its
-attributes (see docs/openfeature.md for the whole convention). The provider's status
-follows the client's listeners: it becomes ready with the client's first document, stale
-when fetches keep failing or a version is rejected, and ready again once a fetch succeeds
-with no rejection standing.
+Keys: ``"flag"`` reads the flag (``enabled`` for booleans, its ``value`` attribute for other
+types), ``"flag.attribute"`` or ``"flag:attribute"`` one attribute. docs/openfeature.md
+lists, requirement by requirement, what the provider does with the specification.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from typing import Any, Literal, TypeVar
 
+from openfeature import api
 from openfeature.evaluation_context import EvaluationContext
-from openfeature.event import ProviderEventDetails
-from openfeature.exception import ErrorCode, ParseError, ProviderFatalError, ProviderNotReadyError
-from openfeature.flag_evaluation import FlagResolutionDetails, FlagValueType, Reason
+from openfeature.event import EventDetails, ProviderEvent, ProviderEventDetails
+from openfeature.exception import (
+    ErrorCode,
+    OpenFeatureError,
+    ProviderFatalError,
+    ProviderNotReadyError,
+)
+from openfeature.flag_evaluation import FlagResolutionDetails, FlagValueType
 from openfeature.provider import AbstractProvider, Metadata
+from openfeature.track import TrackingEventDetails
 
-from ._evaluation.result import ERROR, FLAG_NOT_FOUND, PROVIDER_NOT_READY, Evaluation
+from ._openfeature import values
+from ._openfeature.resolution import Resolver, unavailable
+from ._openfeature.status import (
+    HealthWatch,
+    checked_client,
+    code_for,
+    init_failure,
+    stale_message,
+)
 from ._runtime.client import FlagClient
 from ._runtime.events import ChangeEvent
-from .errors import AppConfigFlagsError, ConfigurationError, DocumentError
+from .errors import AppConfigFlagsError, ConfigurationError, ResourceNotFoundError
+
+log = logging.getLogger("appconfig_core")
 
 #: The provider's name in OpenFeature's metadata and in every event it emits.
 PROVIDER_NAME = "appconfig-flags"
+#: The context keys the targeting key is copied to: OpenFeature's own name, and the key the
+#: Django and Flask adapters fill with the signed-in user's id.
+TARGETING_KEY_NAMES = ("targetingKey", "user_id")
 
 T = TypeVar("T")
 ObjectValue = Sequence[FlagValueType] | Mapping[str, FlagValueType]
-_Phase = Literal["idle", "initializing", "not_ready", "ready", "stale"]
-_MISSING = frozenset({FLAG_NOT_FOUND, PROVIDER_NOT_READY})
-_NO_VALUE = object()
-_KINDS = {
-    "boolean": "a boolean",
-    "string": "a string",
-    "integer": "an integer",
-    "float": "a number",
-    "object": "an object or a list",
-}
+TrackListener = Callable[[str, Mapping[str, Any], TrackingEventDetails | None], object]
+_Phase = Literal["idle", "initializing", "not_ready", "ready", "stale", "fatal"]
+_SERVING = frozenset({"ready", "stale", "not_ready", "initializing"})
 
 
 class AppConfigProvider(AbstractProvider):
     """Resolves OpenFeature flags from a `FlagClient`, locally and without I/O.
 
-    ``initialize`` starts the client (bounded by its ``start_timeout``) and fails with
-    ``PROVIDER_NOT_READY`` (or ``PARSE_ERROR`` when the document did not validate) when no
-    document arrived in time; the provider turns ready by itself when one does.
-    ``shutdown`` detaches from the client and closes it only with ``close_client=True``,
-    because the same client usually also serves Django's ``request.flags`` or Flask's
-    ``current_flags``.
+    ``client`` is a `FlagClient`, or a function that makes one: the provider then owns it,
+    closes it at ``shutdown`` and makes a fresh one when registered again. A plain client is
+    closed at shutdown only with ``close_client=True`` (it usually also serves Django's
+    ``request.flags`` or Flask's ``current_flags``), and such a closed client cannot serve a
+    second registration, which then fails with ``PROVIDER_FATAL``.
 
-    ``targeting_key_names`` are the context keys the OpenFeature targeting key is copied
-    to, so that rules can refer to it (``$targetingKey`` in AppConfig's rule language).
-    The provider goes stale after ``stale_after`` consecutive failed fetches, at the first
-    failure while it serves the disk cache, and at once when a version is rejected (it stays
-    stale until a valid version loads).
+    The status follows the client: READY with the first document, STALE after
+    ``stale_after`` failed fetches in a row, at the first failure while serving the disk
+    cache, or when a version is rejected; FATAL when AppConfig says the profile does not
+    exist; READY again as soon as the source answers well, noticed within
+    ``recovery_check`` seconds when the answer changed nothing. ``on_track`` receives
+    ``track`` calls; without it tracking is a no-op.
     """
 
     def __init__(
         self,
-        client: FlagClient,
+        client: FlagClient | Callable[[], FlagClient],
         *,
-        targeting_key_names: Sequence[str] = ("targetingKey",),
+        targeting_key_names: Sequence[str] = TARGETING_KEY_NAMES,
+        value_attribute: str = "value",
         stale_after: int = 3,
         close_client: bool = False,
+        on_track: TrackListener | None = None,
+        recovery_check: float = 1.0,
     ) -> None:
         super().__init__()
-        if not isinstance(client, FlagClient):
-            raise ConfigurationError(
-                f"AppConfigProvider needs a FlagClient, not {type(client).__name__}; "
-                "pass FlagClient(source) or django_appconfig.get_client()"
-            )
+        self._factory: Callable[[], FlagClient] | None = None
+        if not isinstance(client, FlagClient) and callable(client):
+            self._factory = client
+            client = client()
+        self.client = checked_client(client)
         if isinstance(targeting_key_names, str) or not all(
             isinstance(name, str) and name for name in targeting_key_names
         ):
             raise ConfigurationError(
                 "targeting_key_names must be a sequence of non-empty strings such as "
-                f'("targetingKey", "userId"), not {targeting_key_names!r}'
+                f'("targetingKey", "user_id"), not {targeting_key_names!r}'
+            )
+        if not isinstance(value_attribute, str) or not value_attribute:
+            raise ConfigurationError(
+                f"value_attribute must be a non-empty string, not {value_attribute!r}"
             )
         if isinstance(stale_after, bool) or not isinstance(stale_after, int) or stale_after < 1:
             raise ConfigurationError(f"stale_after must be an integer >= 1, not {stale_after!r}")
-        self.client = client
+        if on_track is not None and not callable(on_track):
+            raise ConfigurationError(f"on_track must be callable, not {on_track!r}")
+        if isinstance(recovery_check, bool) or not (
+            isinstance(recovery_check, int | float) and recovery_check > 0
+        ):
+            raise ConfigurationError(f"recovery_check must be > 0 seconds, not {recovery_check!r}")
         self._targeting_key_names = tuple(targeting_key_names)
         self._stale_after = stale_after
-        self._close_client = close_client
+        self._close_client = close_client or self._factory is not None
+        self._on_track = on_track
+        self._resolver = Resolver(value_attribute, self._targeting_key_names)
         self._lock = threading.RLock()
         self._phase: _Phase = "idle"
+        self._degraded = False
+        self._generation = 0
+        self._closed_client = False
         self._last_error: BaseException | None = None
+        self._error_code: ErrorCode | None = None
         self._unsubscribe: list[Callable[[], None]] = []
+        self._health = HealthWatch(float(recovery_check))
+        self._guard: Callable[[EventDetails], None] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -102,12 +135,24 @@ class AppConfigProvider(AbstractProvider):
     def initialize(self, evaluation_context: EvaluationContext) -> None:  # noqa: ARG002 - OpenFeature's signature
         """Start the client; raise so that OpenFeature reports an error if nothing loaded.
 
-        OpenFeature 0.10 calls this on a daemon thread from ``set_provider``, so the wait
-        (at most the client's ``start_timeout``) never blocks the application's start.
+        The SDK emits READY or ERROR from how this returns. A document that arrives after
+        the decision to fail is announced as READY, after the SDK's ERROR (see `_guard_init`).
         """
         with self._lock:
+            if self._closed_client:
+                if self._factory is None:
+                    self._phase = "fatal"
+                    raise ProviderFatalError(
+                        "shutdown closed this provider's FlagClient (close_client=True); pass "
+                        "a function that makes a FlagClient to register the provider again"
+                    )
+                self.client = checked_client(self._factory())
+                self._closed_client = False
+            self._generation += 1
+            generation = self._generation
             self._phase = "initializing"
             self._last_error = None
+            self._error_code = None
             if not self._unsubscribe:
                 self._unsubscribe = [
                     self.client.on_change(self._changed),
@@ -117,34 +162,71 @@ class AppConfigProvider(AbstractProvider):
             loaded = self.client.start()
         except AppConfigFlagsError as exc:
             with self._lock:
-                self._phase = "not_ready"
+                self._phase = "fatal"
             raise ProviderFatalError(f"the FlagClient cannot start: {exc}") from exc
         with self._lock:
-            if loaded or self.client.status.ready:
+            if generation != self._generation:
+                raise ProviderNotReadyError("the provider was shut down while it initialized")
+            status = self.client.status
+            if loaded or status.ready:
                 self._phase = "ready"
+                self._degraded = status.health == "degraded"
+                if self._degraded:
+                    self._watch()
                 return
-            self._phase = "not_ready"
             error = self._last_error
-        where = self.client.source.description
-        if isinstance(error, DocumentError):
-            raise ParseError(
-                f"the configuration from {where} is invalid ({len(error.problems)} problem(s)); "
-                "see FlagClient.status.last_error. The provider turns ready with the first "
-                "valid document."
-            )
-        raise ProviderNotReadyError(
-            f"no configuration from {where} within the client's start_timeout; the provider "
-            "turns ready when the first document arrives"
-        )
+            fatal = isinstance(error, ResourceNotFoundError)
+            self._phase = "fatal" if fatal else "not_ready"
+            self._error_code = code_for(error)
+            self._guard_init(generation)
+            if fatal:
+                self._watch()
+        raise self._init_failure(error)
+
+    def _init_failure(self, error: BaseException | None) -> OpenFeatureError:
+        return init_failure(self.client.source.description, error)
+
+    def _guard_init(self, generation: int) -> None:
+        """Re-announce READY if a document beat the SDK's report of the failed ``initialize``.
+
+        The SDK dispatches ERROR after ``initialize`` raises, so a READY sent from the poller
+        in between would be overwritten. The SDK runs its handlers after it sets the status:
+        a one-shot handler then sends READY again if a document loaded meanwhile.
+        """
+
+        def after_error(details: EventDetails) -> None:
+            if details.provider_name != PROVIDER_NAME:
+                return
+            self._drop_guard()
+            with self._lock:
+                if self._phase == "ready" and self._generation == generation:
+                    self._emit_ready()
+
+        self._drop_guard()
+        self._guard = after_error
+        api.add_handler(ProviderEvent.PROVIDER_ERROR, after_error)
+
+    def _drop_guard(self) -> None:
+        with self._lock:
+            guard, self._guard = self._guard, None
+        if guard is not None:
+            with suppress(ValueError):  # the SDK's handler list was reset
+                api.remove_handler(ProviderEvent.PROVIDER_ERROR, guard)
 
     def shutdown(self) -> None:
-        """Stop listening to the client; close it too if ``close_client`` was set."""
+        """Stop listening and watching; close the client if the provider owns it. Idempotent."""
         with self._lock:
+            self._generation += 1
             unsubscribe, self._unsubscribe = self._unsubscribe, []
             self._phase = "idle"
+            self._degraded = False
+            self._health.stop()
+            close = self._close_client and not self._closed_client
+            self._closed_client = self._closed_client or close
+        self._drop_guard()
         for remove in unsubscribe:
             remove()
-        if self._close_client:
+        if close:
             self.client.close()
 
     # -- client listeners (poller thread) --------------------------------------------------
@@ -153,63 +235,79 @@ class AppConfigProvider(AbstractProvider):
         with self._lock:
             phase = self._phase
             if phase in ("idle", "initializing"):
-                return
-            self._last_error = None
-            version = event.new.version
-            if phase != "ready":
+                return  # initialize decides from the status; the SDK announces it
+            status = self.client.status
+            self._degraded = status.health == "degraded"
+            if phase == "not_ready" or (phase in ("stale", "fatal") and not self._degraded):
                 self._phase = "ready"
-                self.emit_provider_ready(ProviderEventDetails(metadata=_version(version)))
-            if phase != "not_ready":
+                self._emit_ready()
+            if event.old is not None:
                 self.emit_provider_configuration_changed(
                     ProviderEventDetails(
                         flags_changed=sorted(event.changed),
-                        message=f"version {version} loaded",
-                        metadata=_version(version),
+                        message=f"version {event.new.version} loaded",
+                        metadata=dict(values.version_only(event.new.version)),
                     )
                 )
+            if self._degraded:
+                self._watch()
 
     def _failed(self, error: BaseException) -> None:
         with self._lock:
             self._last_error = error
-            if self._phase != "ready":
+            phase = self._phase
+            if phase in ("idle", "initializing"):
                 return
             status = self.client.status
-            rejected = status.rejected
-            if (
-                rejected is None
-                and status.origin != "cache"
-                and status.consecutive_failures < self._stale_after
+            self._degraded = status.ready
+            if isinstance(error, ResourceNotFoundError):
+                if phase != "fatal":
+                    self._phase = "fatal"
+                    self._emit_error(ErrorCode.PROVIDER_FATAL, f"{error}; serving no flags")
+                self._watch()
+            elif phase == "not_ready":
+                code = code_for(error)
+                if code != self._error_code:
+                    self._error_code = code
+                    self._emit_error(code, f"still no configuration: {error}")
+            elif phase == "ready" and (
+                status.rejected is not None
+                or status.origin == "cache"
+                or status.consecutive_failures >= self._stale_after
             ):
-                return
-            self._phase = "stale"
-            if rejected is not None:
-                where = self.client.source.description
-                why = f"version {rejected.version} from {where} was rejected"
-            else:
-                why = (
-                    f"{status.consecutive_failures} failed fetch(es) from"
-                    f" {self.client.source.description}"
+                self._phase = "stale"
+                self.emit_provider_stale(
+                    ProviderEventDetails(
+                        message=stale_message(status, self.client.source.description),
+                        metadata=dict(values.version_only(status.version)),
+                    )
                 )
-            self.emit_provider_stale(
-                ProviderEventDetails(
-                    message=(
-                        f"{why}; serving version {status.version} from the {status.origin}"
-                        " (see FlagClient.status.last_error)"
-                    ),
-                    metadata=_version(status.version),
-                )
-            )
+            if self._degraded:
+                self._watch()
 
-    def _recover_if_fresh(self) -> None:
-        """Leave ``stale`` once a fetch succeeded; successes without changes have no event."""
+    def _emit_ready(self) -> None:
+        version = self.client.status.version
+        self.emit_provider_ready(ProviderEventDetails(metadata=dict(values.version_only(version))))
+
+    def _emit_error(self, code: ErrorCode, message: str) -> None:
+        self.emit_provider_error(ProviderEventDetails(message=message, error_code=code))
+
+    def _watch(self) -> None:
+        self._health.start(self.client, self._healthy)
+
+    def _healthy(self) -> bool:
+        """On the watch's thread: the status is healthy again; READY if it was not."""
         with self._lock:
-            if self._phase != "stale":
-                return
-            status = self.client.status
-            if status.consecutive_failures or status.origin == "cache" or status.rejected:
-                return
-            self._phase = "ready"
-            self.emit_provider_ready(ProviderEventDetails(metadata=_version(status.version)))
+            if self._phase == "idle":
+                return True
+            if self.client.status.health != "ok":
+                return False
+            self._degraded = False
+            if self._phase in ("stale", "fatal"):
+                self._phase = "ready"
+                self._emit_ready()
+            self._health.stop()
+            return True
 
     # -- resolution ------------------------------------------------------------------------
 
@@ -220,7 +318,7 @@ class AppConfigProvider(AbstractProvider):
         evaluation_context: EvaluationContext | None = None,
     ) -> FlagResolutionDetails[bool]:
         """The flag's ``enabled``, or a boolean attribute with ``"flag.attribute"``."""
-        return self._resolve(flag_key, default_value, evaluation_context, "boolean", _as_bool)
+        return self._resolve(flag_key, default_value, evaluation_context, "boolean")
 
     def resolve_string_details(
         self,
@@ -228,8 +326,8 @@ class AppConfigProvider(AbstractProvider):
         default_value: str,
         evaluation_context: EvaluationContext | None = None,
     ) -> FlagResolutionDetails[str]:
-        """A string attribute (``"flag.attribute"``) or a Powertools feature's value."""
-        return self._resolve(flag_key, default_value, evaluation_context, "string", _as_str)
+        """The flag's ``value`` attribute, an attribute, or a Powertools feature's value."""
+        return self._resolve(flag_key, default_value, evaluation_context, "string")
 
     def resolve_integer_details(
         self,
@@ -237,8 +335,8 @@ class AppConfigProvider(AbstractProvider):
         default_value: int,
         evaluation_context: EvaluationContext | None = None,
     ) -> FlagResolutionDetails[int]:
-        """An integer attribute or value; booleans and floats are type mismatches."""
-        return self._resolve(flag_key, default_value, evaluation_context, "integer", _as_int)
+        """An integer value or attribute; booleans and floats are type mismatches."""
+        return self._resolve(flag_key, default_value, evaluation_context, "integer")
 
     def resolve_float_details(
         self,
@@ -246,8 +344,8 @@ class AppConfigProvider(AbstractProvider):
         default_value: float,
         evaluation_context: EvaluationContext | None = None,
     ) -> FlagResolutionDetails[float]:
-        """A number attribute or value, as a float (JSON does not tell ``1`` from ``1.0``)."""
-        return self._resolve(flag_key, default_value, evaluation_context, "float", _as_float)
+        """A number value or attribute, as a float (JSON does not tell ``1`` from ``1.0``)."""
+        return self._resolve(flag_key, default_value, evaluation_context, "float")
 
     def resolve_object_details(
         self,
@@ -255,83 +353,23 @@ class AppConfigProvider(AbstractProvider):
         default_value: ObjectValue,
         evaluation_context: EvaluationContext | None = None,
     ) -> FlagResolutionDetails[ObjectValue]:
-        """The flag's attributes as a plain dict, or an object/list attribute or value."""
-        return self._resolve(flag_key, default_value, evaluation_context, "object", _as_object)
+        """An object or list value or attribute, as a mutable copy; on/off flags mismatch."""
+        return self._resolve(flag_key, default_value, evaluation_context, "object")
 
     def _resolve(
-        self,
-        key: str,
-        default: T,
-        evaluation_context: EvaluationContext | None,
-        kind: str,
-        convert: Callable[[Any], Any],
+        self, key: str, default: T, evaluation_context: EvaluationContext | None, kind: str
     ) -> FlagResolutionDetails[T]:
-        if self._phase == "stale":
-            self._recover_if_fresh()
-        context = self.context_for(evaluation_context)
-        snapshot = self.client.snapshot()
-        evaluation = snapshot.evaluate(key, context)
-        attribute: str | None = None
-        if evaluation.error in _MISSING and "." in key:
-            name, _, attribute = key.rpartition(".")
-            flag = snapshot.evaluate(name, context)
-            if flag.error in _MISSING:
-                attribute = None
-            else:
-                evaluation = flag
-        if evaluation.reason == ERROR:
-            return self._error(key, default, evaluation)
-        metadata = _version(evaluation.version)
-        raw = _pick(evaluation, attribute, kind)
-        if raw is _NO_VALUE:
-            if attribute is not None and evaluation.enabled:
-                return FlagResolutionDetails(
-                    default,
-                    error_code=ErrorCode.FLAG_NOT_FOUND,
-                    error_message=f"flag {evaluation.name!r} has no attribute {attribute!r}",
-                    reason=Reason.ERROR,
-                    flag_metadata=metadata,
-                )
-            return FlagResolutionDetails(
-                default, reason=Reason.DISABLED, variant=evaluation.variant, flag_metadata=metadata
-            )
-        value = convert(raw)
-        if value is _NO_VALUE:
-            return FlagResolutionDetails(
-                default,
-                error_code=ErrorCode.TYPE_MISMATCH,
-                error_message=_mismatch(key, evaluation, attribute, raw, kind),
-                reason=Reason.ERROR,
-                flag_metadata=metadata,
-            )
-        return FlagResolutionDetails(
-            value,
-            reason=_reason(evaluation.reason),
-            variant=evaluation.variant,
-            flag_metadata=metadata,
-        )
-
-    def _error(self, key: str, default: T, evaluation: Evaluation) -> FlagResolutionDetails[T]:
-        code = evaluation.error or ErrorCode.GENERAL
-        if code == FLAG_NOT_FOUND:
-            message = f"no flag named {key!r} in version {evaluation.version}"
-        elif code == PROVIDER_NOT_READY and isinstance(self._last_error, DocumentError):
-            code = ErrorCode.PARSE_ERROR
-            message = "the configuration is invalid; see FlagClient.status.last_error"
-        elif code == PROVIDER_NOT_READY:
-            message = "no configuration loaded yet"
-        else:
-            message = f"flag {key!r} could not be evaluated ({code})"
-        try:
-            error_code = ErrorCode(code)
-        except ValueError:
-            error_code = ErrorCode.GENERAL
-        return FlagResolutionDetails(
+        phase = self._phase
+        if phase not in _SERVING:
+            return unavailable(default, fatal=phase == "fatal")
+        return self._resolver.resolve(
+            self.client.snapshot(),
+            key,
             default,
-            error_code=error_code,
-            error_message=message,
-            reason=Reason.ERROR,
-            flag_metadata=_version(evaluation.version),
+            self.context_for(evaluation_context),
+            kind,
+            stale=self._degraded,
+            last_error=self._last_error,
         )
 
     def context_for(self, evaluation_context: EvaluationContext | None) -> dict[str, Any]:
@@ -348,78 +386,26 @@ class AppConfigProvider(AbstractProvider):
                 context[name] = targeting_key
         return context
 
+    # -- tracking --------------------------------------------------------------------------
+
+    def track(
+        self,
+        tracking_event_name: str,
+        evaluation_context: EvaluationContext | None = None,
+        tracking_event_details: TrackingEventDetails | None = None,
+    ) -> None:
+        """Hand the event to ``on_track``; AppConfig itself has no tracking to send it to."""
+        listener = self._on_track
+        if listener is None:
+            return
+        try:
+            context = self.context_for(evaluation_context)
+            listener(tracking_event_name, context, tracking_event_details)
+        except Exception:
+            log.exception("appconfig-flags: the on_track listener %r raised", listener)
+
     def __repr__(self) -> str:
         return f"<AppConfigProvider {self.client!r} status={self._phase}>"
 
 
-def _pick(evaluation: Evaluation, attribute: str | None, kind: str) -> Any:
-    """The raw value a key names, or `_NO_VALUE` when a disabled flag has none to give."""
-    if attribute is not None:
-        return evaluation.attributes.get(attribute, _NO_VALUE)
-    value = evaluation.value
-    if not isinstance(value, bool):
-        return value  # a non-boolean Powertools feature: its value, whatever was asked
-    if kind == "boolean":
-        return evaluation.enabled
-    if kind == "object":
-        if not evaluation.enabled and not evaluation.attributes:
-            return _NO_VALUE
-        return evaluation.attributes
-    return value  # a bool where a string or number was asked: a type mismatch
-
-
-def _mismatch(key: str, evaluation: Evaluation, attribute: str | None, raw: Any, kind: str) -> str:
-    got = "null" if raw is None else type(raw).__name__
-    if attribute is None and isinstance(evaluation.value, bool) and kind != "object":
-        return (
-            f"flag {key!r} is an on/off flag, not {_KINDS[kind]}; read one of its attributes as "
-            f'"{key}.<attribute>"'
-        )
-    return f"{key!r} holds a {got}, not {_KINDS[kind]}"
-
-
-def _version(version: str | None) -> dict[str, bool | int | float | str]:
-    return {} if version is None else {"version": version}
-
-
-def _reason(reason: str) -> Reason | str:
-    try:
-        return Reason(reason)
-    except ValueError:
-        return reason
-
-
-def _as_bool(raw: Any) -> Any:
-    return raw if isinstance(raw, bool) else _NO_VALUE
-
-
-def _as_str(raw: Any) -> Any:
-    return raw if isinstance(raw, str) else _NO_VALUE
-
-
-def _as_int(raw: Any) -> Any:
-    return raw if isinstance(raw, int) and not isinstance(raw, bool) else _NO_VALUE
-
-
-def _as_float(raw: Any) -> Any:
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        return _NO_VALUE
-    return float(raw)
-
-
-def _as_object(raw: Any) -> Any:
-    if isinstance(raw, Mapping | list | tuple):
-        return _plain(raw)
-    return _NO_VALUE
-
-
-def _plain(value: Any) -> Any:
-    """A deep, mutable copy: callers may change what they get without touching the snapshot."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-__all__ = ["PROVIDER_NAME", "AppConfigProvider"]
+__all__ = ["PROVIDER_NAME", "TARGETING_KEY_NAMES", "AppConfigProvider", "TrackListener"]

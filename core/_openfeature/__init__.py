@@ -1,0 +1,1 @@
+"""The OpenFeature provider's private parts: value conventions and resolution."""
