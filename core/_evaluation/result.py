@@ -64,7 +64,14 @@ class Rejection:
 
 @dataclass(frozen=True, slots=True)
 class Status:
-    """The client's health, for health checks, CLIs and dashboards."""
+    """The client's health, for health checks, CLIs and dashboards.
+
+    ``consecutive_failures`` counts fetches in a row that failed or brought a rejected
+    version; any answer that is not a failure, "unchanged" included, resets it, because it
+    measures whether the source is reachable. What was refused is ``rejected``, which stays
+    (with ``last_error``) until a valid version loads, so an alert on ``rejected`` or on
+    ``health`` keeps firing while the bad version is deployed.
+    """
 
     ready: bool
     origin: Origin
