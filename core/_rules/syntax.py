@@ -25,22 +25,23 @@ MAX_DEPTH: Final = 32
 
 _END = r"(?=[\s()\[\],]|\Z)"
 _WS_RE = re.compile(r"\s+", re.ASCII)
-_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_TIMESTAMP_RE = re.compile(TIMESTAMP_PATTERN + _END, re.ASCII)
-_NUMBER_RE = re.compile(r"-?\d+(?P<frac>\.\d*)?(?P<exp>[eE][+-]?\d+)?" + _END, re.ASCII)
-_REF_RE = re.compile(r"\$([A-Za-z0-9_][A-Za-z0-9_.\-]*)" + _END, re.ASCII)
-_PARAM_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*::", re.ASCII)
-_SYMBOL_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*" + _END, re.ASCII)
+#: The one tokenizer: every token kind is a named group, so one match both finds a token and
+#: hands over its parts (a timestamp's fields, a number's fraction and exponent).
 _TOKEN_RE = re.compile(
-    r'\s*(?:(?P<eof>\Z)|(?P<punct>[()\[\],])|(?P<string>"(?:[^"\\]|\\.)*")'
-    r"|(?P<atom>(?:"
-    + re.sub(r"\?P<\w+>", "?:", TIMESTAMP_PATTERN)
-    + r"|-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)"
-    + _END
-    + r")|(?P<ref>\$[A-Za-z0-9_][A-Za-z0-9_.\-]*"
-    + _END
-    + r")"
-    r"|(?P<param>[A-Za-z_][A-Za-z0-9_]*[ \t]*::)|(?P<symbol>[A-Za-z_][A-Za-z0-9_]*" + _END + "))",
+    r"\s*(?:"
+    + "|".join(
+        (
+            r"(?P<eof>\Z)",
+            r"(?P<punct>[()\[\],])",
+            r'(?P<string>"(?:[^"\\]|\\.)*")',
+            "(?P<time>" + TIMESTAMP_PATTERN + ")" + _END,
+            r"(?P<number>-?\d+(?P<frac>\.\d*)?(?P<exp>[eE][+-]?\d+)?)" + _END,
+            r"(?P<ref>\$[A-Za-z0-9_][A-Za-z0-9_.\-]*)" + _END,
+            r"(?P<param>[A-Za-z_][A-Za-z0-9_]*[ \t]*::)",
+            r"(?P<symbol>[A-Za-z_][A-Za-z0-9_]*)" + _END,
+        )
+    )
+    + ")",
     re.ASCII | re.DOTALL,
 )
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -117,11 +118,7 @@ class _Tokenizer:
             match = match_token(text, pos)
             if match is None:
                 space = _WS_RE.match(text, pos)
-                pos = pos if space is None else space.end()
-                token = self.slow_token(pos)
-                out.append(token)
-                pos = token.end
-                continue
+                raise self.no_token(pos if space is None else space.end())
             kind, end = match.lastgroup, match.end()
             pos = match.start(kind)  # type: ignore[arg-type]
             if kind == "punct":
@@ -129,51 +126,53 @@ class _Tokenizer:
             elif kind == "string":
                 body = text[pos + 1 : end - 1]
                 if "\\" in body or _SURROGATE_RE.search(body):
-                    out.append(self.string(pos))
-                else:
-                    out.append(_Token(STR, pos, end, body))
+                    body = self.unescape(body, pos)
+                out.append(_Token(STR, pos, end, body))
             elif kind == "ref":
                 out.append(_Token("ref", pos, end, text[pos + 1 : end]))
             elif kind == "param":
                 out.append(_Token("param", pos, end, text[pos : end - 2].rstrip(" \t")))
             elif kind == "symbol":
                 out.append(_Token("symbol", pos, end, text[pos:end]))
-            elif kind == "atom":
-                out.append(self.number_or_timestamp(pos))
+            elif kind == "number":
+                out.append(self.number(match, pos, end))
+            elif kind == "time":
+                stamp = timestamp_from_match(match)
+                if stamp is None:
+                    raise self.error(f"{text[pos:end]!r} is not a valid timestamp", pos)
+                out.append(_Token(TIME, pos, end, stamp))
             elif kind == "eof":
                 break
             pos = end
         return out
 
-    def slow_token(self, pos: int) -> _Token:
-        """Explain why no token starts at ``pos``: every branch here raises."""
+    def no_token(self, pos: int) -> RuleSyntaxError:
+        """Why no token starts at ``pos``, told by its first character."""
         ch = self.text[pos]
         if ch == '"':
-            return self.string(pos)
+            return self.error("string is not closed: a '\"' is missing", pos)
         if ch == "$":
-            raise self.error("expected a context key after '$' (letters, digits, _ . -)", pos)
+            return self.error("expected a context key after '$' (letters, digits, _ . -)", pos)
         if ch == "-" or "0" <= ch <= "9":
-            return self.number_or_timestamp(pos)
+            return self.error("malformed number", pos)
         if ch == "_" or ("a" <= ch <= "z") or ("A" <= ch <= "Z"):
-            return self.word(pos)
+            return self.error("malformed word", pos)
         if ch == "'":
-            raise self.error("strings take double quotes, not single quotes", pos)
-        raise self.error(f"unexpected character {ch!r}", pos)
+            return self.error("strings take double quotes, not single quotes", pos)
+        return self.error(f"unexpected character {ch!r}", pos)
 
-    def string(self, pos: int) -> _Token:
-        match = _STRING_RE.match(self.text, pos)
-        if match is None:
-            raise self.error("string is not closed: a '\"' is missing", pos)
-        body = match.group()[1:-1]
-        value = _ESCAPE_RE.sub(lambda m: self.unescape(m, pos + 1), body) if "\\" in body else body
-        if _SURROGATE_RE.search(value):
+    def unescape(self, body: str, pos: int) -> str:
+        """The string literal's ``body`` (opening quote at ``pos``) with escapes resolved."""
+        if "\\" in body:
+            body = _ESCAPE_RE.sub(lambda m: self.escape(m, pos + 1), body)
+        if _SURROGATE_RE.search(body):
             try:
-                value = value.encode("utf-16", "surrogatepass").decode("utf-16")
+                body = body.encode("utf-16", "surrogatepass").decode("utf-16")
             except UnicodeDecodeError:
                 raise self.error("string holds an unpaired surrogate escape", pos) from None
-        return _Token(STR, pos, match.end(), value)
+        return body
 
-    def unescape(self, match: re.Match[str], offset: int) -> str:
+    def escape(self, match: re.Match[str], offset: int) -> str:
         escape = match.group()
         if escape[1] in "uUx" and len(escape) > 2:
             code = int(escape[2:], 16)
@@ -184,35 +183,17 @@ class _Tokenizer:
             return _SIMPLE_ESCAPES[escape[1]]
         raise self.error(f"unknown escape {escape!r} in string", offset + match.start())
 
-    def number_or_timestamp(self, pos: int) -> _Token:
-        match = _TIMESTAMP_RE.match(self.text, pos)
-        if match is not None:
-            stamp = timestamp_from_match(match)
-            if stamp is None:
-                raise self.error(f"{match.group()!r} is not a valid timestamp", pos)
-            return _Token(TIME, pos, match.end(), stamp)
-        match = _NUMBER_RE.match(self.text, pos)
-        if match is None:
-            raise self.error("malformed number", pos)
-        digits = match.group()
+    def number(self, match: re.Match[str], pos: int, end: int) -> _Token:
+        digits = self.text[pos:end]
         if match.group("frac") is None and match.group("exp") is None:
             number = int(digits) if len(digits) <= 20 else _INT64
             if not -_INT64 <= number < _INT64:
                 raise self.error("integer is out of the 64-bit range", pos)
-            return _Token(NUM, pos, match.end(), number)
+            return _Token(NUM, pos, end, number)
         value = float(digits)
         if value in (float("inf"), float("-inf")):
             raise self.error("float is out of the 64-bit range", pos)
-        return _Token(NUM, pos, match.end(), value)
-
-    def word(self, pos: int) -> _Token:
-        match = _PARAM_RE.match(self.text, pos)
-        if match is not None:
-            return _Token("param", pos, match.end(), match.group(1))
-        match = _SYMBOL_RE.match(self.text, pos)
-        if match is None:
-            raise self.error("malformed word", pos)
-        return _Token("symbol", pos, match.end(), match.group())
+        return _Token(NUM, pos, end, value)
 
 
 class _Parser:
