@@ -34,6 +34,9 @@ class Resolver:
         self._value_attribute = value_attribute
         self._targeting_key_names = frozenset(targeting_key_names)
         self._infos = values.FlagInfos()
+        #: (key, kind) -> the evaluation it was computed from, staleness, and the answer.
+        #: Static flags hand out one shared `Evaluation`, so a repeated read skips the rest.
+        self._memo: dict[tuple[str, str], tuple[Evaluation, bool, tuple[Any, ...]]] = {}
 
     def resolve(
         self,
@@ -48,9 +51,15 @@ class Resolver:
     ) -> FlagResolutionDetails[T]:
         """The details for reading ``key`` as ``kind``; ``stale`` turns reasons into STALE."""
         evaluation, attribute = values.locate(snapshot, key, context)
+        memo = self._memo.get((key, kind))
+        if memo is not None and memo[0] is evaluation and memo[1] is stale:
+            known, why, named, described = memo[2]
+            return FlagResolutionDetails(known, reason=why, variant=named, flag_metadata=described)
         if values.is_error(evaluation):
             return _error(key, default, evaluation, last_error)
         info = self._infos.get(snapshot, evaluation.name, evaluation.version)
+        if self._infos.renewed:
+            self._memo.clear()  # a new snapshot: drop answers that hold the old one alive
         metadata = info.metadata
         if evaluation.reason == DEFAULT and info.split_keys and self._lacks_key(info, context):
             return _failure(
@@ -88,6 +97,10 @@ class Resolver:
                 values.mismatch(key, raw, kind, self._value_attribute),
                 metadata,
             )
+        if kind != "object" and not (evaluation.reason == DEFAULT and info.split_keys):
+            # objects are fresh copies for every caller; a default that a split passed over
+            # depends on whether the context has the targeting key
+            self._memo[key, kind] = (evaluation, stale, (value, reason, variant, metadata))
         return FlagResolutionDetails(value, reason=reason, variant=variant, flag_metadata=metadata)
 
     def _lacks_key(self, info: values.FlagInfo, context: Mapping[str, Any]) -> bool:

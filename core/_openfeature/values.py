@@ -58,11 +58,14 @@ class FlagInfos:
 
     def __init__(self) -> None:
         self._entry: tuple[Snapshot | None, dict[str, FlagInfo]] = (None, {})
+        #: Whether the last `get` started over for a new snapshot.
+        self.renewed = False
 
     def get(self, snapshot: Snapshot, name: str, version: str | None) -> FlagInfo:
         """The info of flag ``name`` in ``snapshot``."""
         seen, infos = self._entry
-        if seen is not snapshot:
+        self.renewed = seen is not snapshot
+        if self.renewed:
             infos = {}
             self._entry = (snapshot, infos)
         info = infos.get(name)

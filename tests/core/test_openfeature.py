@@ -54,6 +54,7 @@ STORED: dict[str, Any] = {
         "solo": _typed("Solo", "string"),
         "exp": _typed("Experiment", "string"),
         "region": {"name": "Region"},
+        "nobody": {"name": "Nobody yet"},
     },
     "values": {
         "greeting": {"enabled": True, "value": "hello"},
@@ -79,6 +80,12 @@ STORED: dict[str, Any] = {
                     "rule": "(split pct::100 by::$user_id)",
                     "attributeValues": {"value": "new"},
                 },
+                {"name": "rest", "enabled": False},
+            ]
+        },
+        "nobody": {
+            "_variants": [
+                {"name": "none", "enabled": True, "rule": "(split pct::0 by::$user_id)"},
                 {"name": "rest", "enabled": False},
             ]
         },
@@ -546,6 +553,16 @@ class TestReq31TargetingKey:
         result = details(of_client(), "string", "exp", "d", tier="basic")
         assert ("d", Reason.ERROR, None, ErrorCode.TARGETING_KEY_MISSING) == outcome(result)
 
+    def test_req_3_1_1_targeting_key_missing_after_a_default_with_one(
+        self, of_client: Callable[..., OpenFeatureClient]
+    ) -> None:
+        """The default a split passed over is DEFAULT with a key, and still an error without."""
+        client = of_client()
+        with_key = details(client, "boolean", "nobody", True, targeting_key="u1")
+        assert (False, Reason.DEFAULT, "rest", None) == outcome(with_key)
+        without = details(client, "boolean", "nobody", True, plan="pro")
+        assert ErrorCode.TARGETING_KEY_MISSING == without.error_code
+
     def test_req_3_1_1_user_id_attribute_counts_as_the_key(
         self, of_client: Callable[..., OpenFeatureClient]
     ) -> None:
@@ -630,6 +647,21 @@ class TestReq24Initialization:
         events.wait_for(ProviderEvent.PROVIDER_READY, count=2)
         assert ProviderStatus.READY == api.get_client().get_provider_status()
         assert True is api.get_client().get_boolean_value("plain", False)
+
+    def test_req_2_8_2_initialize_leaves_ready_to_the_sdk(
+        self, make_client: Callable[..., FlagClient]
+    ) -> None:
+        """initialize itself emits nothing: the SDK sends READY once for it, not twice."""
+        provider = AppConfigProvider(make_client())
+        emitted: list[ProviderEvent] = []
+        provider.attach(lambda _p, event, _d: emitted.append(event))
+        provider.initialize(EvaluationContext())
+        assert [] == emitted
+        provider.detach()
+        events = Events().listen(ProviderEvent.PROVIDER_READY)
+        api.set_provider_and_wait(provider)
+        events.wait_for(ProviderEvent.PROVIDER_READY)
+        assert ProviderStatus.READY == api.get_client().get_provider_status()
 
     def test_req_1_1_2_4_set_provider_does_not_block(
         self, make_client: Callable[..., FlagClient]
