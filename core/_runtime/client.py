@@ -109,16 +109,18 @@ class FlagClient:
             self._started = True
             poller = self._poller or self._new_poller()  # a read after fork may have made it
         began = _monotonic()
-        poller.attempted.wait(self._start_timeout)
+        answered = poller.attempted.wait(self._start_timeout)
         if not self._store.loaded:
             self._load_cache()
         if not self._store.loaded:
-            self._warn_serving_defaults(poller, _monotonic() - began)
+            # Without an answer the wait was start_timeout: say that, not a jittery measure.
+            waited = _monotonic() - began if answered else self._start_timeout
+            self._warn_serving_defaults(answered, waited)
         return self._store.loaded
 
-    def _warn_serving_defaults(self, poller: Poller, waited: float) -> None:
+    def _warn_serving_defaults(self, answered: bool, waited: float) -> None:
         """Say once that requests now get code defaults: silence here looks like flags off."""
-        why = "gave no usable document" if poller.attempted.is_set() else "did not answer"
+        why = "gave no usable document" if answered else "did not answer"
         cache = (
             "no cache_path is set"
             if self._cache is None

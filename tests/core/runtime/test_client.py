@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 import time
 import weakref
@@ -107,6 +108,21 @@ class TestLifecycle:
             "appconfig-flags: hanging source did not answer within 0.2s and no cache_path is"
             " set; serving the defaults until a document loads"
         ) == record.getMessage()
+
+    def test_a_failed_first_fetch_also_warns_about_defaults(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """When the first fetch fails fast and no cache helps, start() says the defaults now answer."""
+        client = FlagClient(ScriptedSource(FetchError("down")), start_timeout=30)
+        with caplog.at_level(logging.WARNING, "appconfig_core"):
+            assert client.start() is False
+        (message,) = [r.getMessage() for r in caplog.records if r.thread == threading.get_ident()]
+        client.close()
+        assert re.fullmatch(
+            r"appconfig-flags: scripted source gave no usable document within \d+\.\ds and no"
+            r" cache_path is set; serving the defaults until a document loads",
+            message,
+        )
 
     def test_close_is_bounded_while_a_fetch_hangs(self) -> None:
         """close(timeout) returns in about its timeout even though the fetch is stuck."""
