@@ -165,11 +165,22 @@ def _modulo(key: str, value: Any) -> Condition:
 
 
 def _zone(name: Any) -> tzinfo:
-    """The `tzinfo` for TIMEZONE; absent, null and ``""`` mean UTC."""
-    if name is None or name in {"", "UTC"}:
+    """The `tzinfo` for TIMEZONE; absent, null and ``""`` mean UTC.
+
+    Any other value must be a string. Powertools lets every falsy value (``[]``, ``{}``,
+    ``0``) through its validation as UTC and then fails on it at each evaluation, so the rule
+    silently never matches; here it is refused at load.
+    """
+    if name is None:
         return _UTC
     if not isinstance(name, str):
-        raise InvalidCondition("value", f"TIMEZONE must be a string, not {_kind(name)}")
+        raise InvalidCondition(
+            "value",
+            f'TIMEZONE must be a string naming an IANA time zone, like "Europe/Paris",'
+            f" not {_kind(name)}",
+        )
+    if name in ("", "UTC"):
+        return _UTC
     try:
         return ZoneInfo(name)
     except (ValueError, LookupError):
@@ -274,9 +285,8 @@ def _days_of_week(value: dict[str, Any], zone: tzinfo, clock: Clock) -> Conditio
 
 
 def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
-        type(value), type(value).__name__
-    )
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    return names.get(type(value), "a number" if isinstance(value, (int, float)) else "null")
 
 
 __all__ = [

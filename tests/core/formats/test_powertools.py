@@ -345,6 +345,26 @@ class TestDeliberateDifferences:
         assert location == 'f.rules["r"].conditions[0].value'
         assert "is not an IANA time zone name" in message
 
+    @pytest.mark.parametrize(
+        ("zone", "kind"), [([], "a list"), ({}, "an object"), (0, "a number"), (False, "a boolean")]
+    )
+    def test_zone_of_the_wrong_type_is_a_load_error(self, zone: Any, kind: str) -> None:
+        """A TIMEZONE that is no string is refused at the rule's condition, naming the type.
+
+        Powertools lets these falsy values through its validation as UTC, then fails on them at
+        every evaluation so that the rule never matches.
+        """
+        value = {"START": "09:00", "END": "10:00", "TIMEZONE": zone}
+        document = {"f": feature(cond("SCHEDULE_BETWEEN_TIME_RANGE", "CURRENT_TIME", value))}
+        assert [
+            (
+                'f.rules["r"].conditions[0].value',
+                f'TIMEZONE must be a string naming an IANA time zone, like "Europe/Paris", not {kind}',
+            )
+        ] == problems_of(document)
+        with pytest.raises(DocumentError, match=r'rules\["r"\].*TIMEZONE must be a string'):
+            compile_powertools(document)
+
     @pytest.mark.parametrize("zone", ["", None])
     def test_empty_or_null_zone_is_utc(self, zone: str | None) -> None:
         """An empty or null TIMEZONE means UTC when evaluating too (not the server's zone)."""
