@@ -17,6 +17,8 @@ TARGETING_MATCH: Final = "TARGETING_MATCH"
 SPLIT: Final = "SPLIT"
 DEFAULT: Final = "DEFAULT"
 ERROR: Final = "ERROR"
+#: Not OpenFeature's: a tester forced the flag for their own browser (QA overrides).
+OVERRIDE: Final = "OVERRIDE"
 
 # Error codes, in OpenFeature's vocabulary.
 FLAG_NOT_FOUND: Final = "FLAG_NOT_FOUND"
@@ -96,6 +98,7 @@ __all__ = [
     "ERROR",
     "FLAG_NOT_FOUND",
     "GENERAL",
+    "OVERRIDE",
     "PARSE_ERROR",
     "PROVIDER_NOT_READY",
     "SPLIT",

@@ -36,6 +36,18 @@ class ContextResolver(Protocol):
         ...
 
 
+class Override(Protocol):
+    """Replaces the answer of one flag in one view (a tester's QA override).
+
+    `apply` gets the answer the flag would have given, so an override can keep its
+    attributes, and must never raise.
+    """
+
+    def apply(self, evaluation: Evaluation) -> Evaluation:
+        """The answer to give instead of ``evaluation``."""
+        ...
+
+
 class FlagsView:
     """Evaluate flags against a pinned ``snapshot`` and a lazily built ``context``.
 
@@ -46,9 +58,18 @@ class FlagsView:
 
     An optional ``resolver`` answers some flags for the context from elsewhere, once per
     view (the adapters pass one that asks the AppConfig Agent, see docs/agent.md).
+    ``overrides`` replace the answers of the flags they name (see `with_overrides`).
     """
 
-    __slots__ = ("_context", "_factory", "_memo", "_resolved", "_resolver", "_snapshot")
+    __slots__ = (
+        "_context",
+        "_factory",
+        "_memo",
+        "_overrides",
+        "_resolved",
+        "_resolver",
+        "_snapshot",
+    )
 
     def __init__(
         self,
@@ -56,10 +77,14 @@ class FlagsView:
         context: ContextSource = None,
         *,
         resolver: ContextResolver | None = None,
+        overrides: Mapping[str, Override] | None = None,
     ) -> None:
         self._snapshot = snapshot
         self._memo: dict[str, Evaluation] = {}
         self._resolver = resolver
+        self._overrides: Mapping[str, Override] = (
+            MappingProxyType(dict(overrides)) if overrides else EMPTY_MAPPING
+        )
         self._resolved: Mapping[str, Evaluation] | None = None
         if callable(context):
             self._factory: Callable[[], Mapping[str, Any]] | None = context
@@ -104,6 +129,9 @@ class FlagsView:
                 evaluation = self._resolve(name)
             if evaluation is None:
                 evaluation = self._snapshot.evaluate(name, self.context)
+            override = self._overrides.get(name)
+            if override is not None:
+                evaluation = override.apply(evaluation)
             self._memo[name] = evaluation
         return evaluation
 
@@ -157,6 +185,26 @@ class FlagsView:
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name in self._snapshot.flag_names
+
+    @property
+    def overrides(self) -> Mapping[str, Override]:
+        """The flags this view answers from overrides, by name."""
+        return self._overrides
+
+    def with_overrides(self, overrides: Mapping[str, Override]) -> FlagsView:
+        """A view of the same snapshot, context and resolver with ``overrides`` laid over it.
+
+        The adapters build a request's view first and lay a tester's overrides over it
+        only when the request may carry them. Evaluations are not carried over; a context
+        already built is.
+        """
+        context: ContextSource = self._context if self._context is not None else self._factory
+        return FlagsView(
+            self._snapshot,
+            context,
+            resolver=self._resolver,
+            overrides={**self._overrides, **overrides},
+        )
 
     @property
     def evaluated(self) -> Mapping[str, Evaluation]:
