@@ -109,3 +109,34 @@ class TestSemantics:
     def test_lone_surrogate_does_not_raise(self) -> None:
         """A string UTF-8 cannot encode is still answered, never an exception."""
         assert compile_pattern("^x").search("x\ud800") is True
+
+
+class TestInDocuments:
+    def test_refusals_name_the_flag_the_location_and_the_construct(self) -> None:
+        """A stored document reports a rule's and a constraint's refused pattern where they are."""
+        from appconfig_core._formats.stored import compile_stored
+        from appconfig_core.errors import DocumentError
+
+        constraints = {"type": "string", "pattern": "^(?=a)"}
+        variants = [
+            {"name": "V", "enabled": True, "rule": r'(matches in::$g pattern::"(a)\\1")'},
+            {"name": "D", "enabled": False},
+        ]
+        document = {
+            "version": "1",
+            "flags": {"f": {"name": "F", "attributes": {"a": {"constraints": constraints}}}},
+            "values": {"f": {"_variants": variants}},
+        }
+        with pytest.raises(DocumentError) as info:
+            compile_stored(document)
+        assert [
+            (
+                "flags.f.attributes.a.constraints.pattern",
+                "lookahead (?= is not supported: RE2 runs in linear time and has no lookaround",
+            ),
+            (
+                "values.f._variants[0].rule",
+                "rule of variant 'V' in flag 'f' does not parse: pattern:: backreference \\1 is"
+                " not supported: RE2 runs in linear time and has no backreferences at character 25",
+            ),
+        ] == info.value.problems
