@@ -1,4 +1,4 @@
-"""Test helpers: `override_flags` and a client factory for test settings.
+"""Test helpers: `override_flags`, `force_variant` and a client factory for test settings.
 
     @override_flags({"new_checkout": True, "banner": {"enabled": True, "color": "red"}})
     def test_checkout(client): ...
@@ -18,10 +18,12 @@ from typing import Any
 from django.test.utils import TestContextDecorator
 
 from appconfig_core import FlagClient, StaticSource
+from appconfig_core.testing import Predicate
+from appconfig_core.testing import force_variant as force_client_variant
 
 from ._client import get_client
 
-__all__ = ["override_flags", "static_client"]
+__all__ = ["force_variant", "override_flags", "static_client"]
 
 
 class override_flags(TestContextDecorator):
@@ -40,6 +42,37 @@ class override_flags(TestContextDecorator):
 
     def disable(self) -> None:
         self._active.pop().__exit__(None, None, None)
+
+
+class force_variant(override_flags):
+    """Answer ``variant`` of ``flag`` to the contexts ``when`` accepts; others keep the rules.
+
+        @force_variant("staff_tools", "staff", when=lambda ctx: ctx.get("is_staff"))
+        def test_staff_tools(client): ...
+
+    See `appconfig_core.testing.force_variant` for ``enabled`` and ``attributes``.
+    """
+
+    def __init__(
+        self,
+        flag: str,
+        variant: str,
+        *,
+        when: Predicate | None = None,
+        enabled: bool | None = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.forced = (flag, variant, when, enabled, attributes)
+        super().__init__({})
+
+    def enable(self) -> FlagClient:
+        flag, variant, when, enabled, attributes = self.forced
+        manager = force_client_variant(
+            get_client(), flag, variant, when=when, enabled=enabled, attributes=attributes
+        )
+        client: FlagClient = manager.__enter__()
+        self._active.append(manager)
+        return client
 
 
 def static_client() -> FlagClient:

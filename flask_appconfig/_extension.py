@@ -21,6 +21,7 @@ from appconfig_core.integration import (
     receiver_name,
     report_receiver_error,
 )
+from appconfig_core.testing import Predicate, force_variant
 
 from ._cli import appconfig_cli
 from ._config import (
@@ -128,6 +129,32 @@ class AppConfigFlags:
         client = self.get_client(app)
         try:
             with client.override(flags):
+                forget_request_view()
+                yield self
+        finally:
+            forget_request_view()
+
+    @contextmanager
+    def force_variant(
+        self,
+        flag: str,
+        variant: str,
+        *,
+        when: Predicate | None = None,
+        enabled: bool | None = None,
+        attributes: Mapping[str, Any] | None = None,
+        app: Flask | None = None,
+    ) -> Iterator[AppConfigFlags]:
+        """Answer ``variant`` of ``flag`` to the contexts ``when`` accepts, inside a ``with``
+        block (tests); other contexts keep the document's rules.
+
+        See `appconfig_core.testing.force_variant` for ``enabled`` and ``attributes``.
+        """
+        client = self.get_client(app)
+        try:
+            with force_variant(
+                client, flag, variant, when=when, enabled=enabled, attributes=attributes
+            ):
                 forget_request_view()
                 yield self
         finally:

@@ -11,7 +11,9 @@ from typing import Any, Final
 
 from appconfig_core._evaluation.flag import StaticFlag
 from appconfig_core._evaluation.flagset import CompiledFlag
-from appconfig_core.errors import DocumentError, Problems
+from appconfig_core._evaluation.result import DEFAULT
+from appconfig_core._evaluation.snapshot import compile_defaults
+from appconfig_core.errors import ConfigurationError, DocumentError, Problems
 
 #: Where the Agent names the variant it chose; not an attribute.
 VARIANT_KEY: Final = "_variant"
@@ -51,3 +53,39 @@ def compile_retrieval(document: Any, *, version: str | None = None) -> dict[str,
     if problems:
         raise DocumentError(problems)
     return flags
+
+
+def compile_overrides(flags: Mapping[str, Any]) -> dict[str, CompiledFlag]:
+    """Test overrides: values as in ``defaults``, where ``_variant`` names the variant forced.
+
+    ``{"enabled": true, "_variant": "staff", "layout": "grid"}`` answers variant ``"staff"``
+    with attribute ``layout``, as the Agent's answer would: code that branches on the variant
+    can then be tested. Raises `ConfigurationError` for a value of the wrong shape.
+    """
+    plain = {
+        name: value
+        for name, value in flags.items()
+        if not (isinstance(value, Mapping) and VARIANT_KEY in value)
+    }
+    compiled = compile_defaults(plain)
+    for name, value in flags.items():
+        if name in plain:
+            continue
+        variant, enabled = value[VARIANT_KEY], value.get(_ENABLED_KEY)
+        if not isinstance(variant, str):
+            raise ConfigurationError(
+                f'override {name!r}: "{VARIANT_KEY}" must be a variant name (a string),'
+                f" not {type(variant).__name__}"
+            )
+        if not isinstance(enabled, bool):
+            raise ConfigurationError(f'override {name!r}: "enabled" must be true or false')
+        attributes = {k: v for k, v in value.items() if k not in (_ENABLED_KEY, VARIANT_KEY)}
+        compiled[name] = StaticFlag(
+            name,
+            enabled,
+            attributes=attributes,
+            variant=variant,
+            reason=DEFAULT,
+            definition=dict(value),
+        )
+    return {name: compiled[name] for name in flags}

@@ -13,11 +13,12 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from appconfig_core._evaluation.flagset import Clock, CompiledFlag
+from appconfig_core._evaluation.flagset import Clock
 from appconfig_core._evaluation.result import Evaluation, Status
 from appconfig_core._evaluation.snapshot import Snapshot, compile_defaults
 from appconfig_core._evaluation.view import ContextSource, FlagsView
 from appconfig_core._formats.detect import AUTO, check_format
+from appconfig_core._formats.retrieval import compile_overrides
 from appconfig_core._sources.base import Source, source_identity
 from appconfig_core.errors import ConfigurationError, DocumentError
 
@@ -25,7 +26,7 @@ from .agent_view import resolver_for
 from .cache import DiskCache
 from .events import ChangeEvent, Listeners
 from .poller import Poller
-from .store import Store
+from .store import Override, Store, cover
 
 log = logging.getLogger("appconfig_core")
 
@@ -86,7 +87,7 @@ class FlagClient:
         self._pid_seen_until = 0.0
         self._fork_claims: dict[int, int] = {}
         self._fork_deadline = 0.0
-        self._overrides: dict[str, CompiledFlag] = {}
+        self._overrides: dict[str, Override] = {}
         self._resolver = resolver_for(source)
         _CLIENTS.add(self)
 
@@ -305,16 +306,23 @@ class FlagClient:
     def override(self, flags: Mapping[str, Any]) -> Iterator[FlagClient]:
         """Force flags for the duration of a ``with`` block (tests); restores on exit.
 
-        Values are as in ``defaults``: a bool, or ``{"enabled": ..., attribute: ...}``.
-        Overrides nest; they are seen by every reader of this client in every thread.
+        Values are as in ``defaults``: a bool, or ``{"enabled": ..., attribute: ...}``, where
+        ``"_variant": name`` sets the evaluation's variant. Overrides nest; they are seen by
+        every reader of this client in every thread.
         """
-        compiled = compile_defaults(flags)
+        with self._layer(compile_overrides(flags)):
+            yield self
+
+    @contextmanager
+    def _layer(self, layer: Mapping[str, Override]) -> Iterator[None]:
+        """Lay ``layer`` over the overrides in force, which a `Wrapping` keeps beneath it."""
         with self._lock:
             previous = self._overrides
-            self._overrides = {**previous, **compiled}
+            covered = {name: cover(over, previous.get(name)) for name, over in layer.items()}
+            self._overrides = {**previous, **covered}
             self._store.set_overrides(self._overrides)
         try:
-            yield self
+            yield
         finally:
             with self._lock:
                 self._overrides = previous

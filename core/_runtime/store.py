@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from appconfig_core._evaluation.flagset import Clock, CompiledFlag, utc_now
 from appconfig_core._evaluation.result import Origin, Rejection, Status
@@ -23,6 +23,41 @@ from appconfig_core._sources.redact import redact
 from appconfig_core.errors import AppConfigFlagsError, DocumentError
 
 from .events import ChangeEvent
+
+
+@runtime_checkable
+class Wrapping(Protocol):
+    """A test override that keeps the flag it lies over (`appconfig_core.testing.force_variant`).
+
+    ``over`` is called with the document's flag (else the default, else ``None``) at every
+    swap, so the override follows new versions of the document.
+    """
+
+    def over(self, flag: CompiledFlag | None) -> CompiledFlag:
+        """The flag to serve instead of ``flag``."""
+        ...
+
+
+Override = CompiledFlag | Wrapping
+
+
+class _Stacked:
+    """One `Wrapping` over another: both apply, the upper one last."""
+
+    def __init__(self, upper: Wrapping, lower: Wrapping) -> None:
+        self._upper, self._lower = upper, lower
+
+    def over(self, flag: CompiledFlag | None) -> CompiledFlag:
+        return self._upper.over(self._lower.over(flag))
+
+
+def cover(override: Override, below: Override | None) -> Override:
+    """``override`` laid on ``below``, the override it covers: a `Wrapping` keeps it."""
+    if below is None or not isinstance(override, Wrapping):
+        return override
+    if isinstance(below, Wrapping):
+        return _Stacked(override, below)
+    return override.over(below)
 
 
 class Store:
@@ -38,7 +73,7 @@ class Store:
         self._format = format
         self._clock = clock
         self._defaults = compile_defaults(defaults)
-        self._overrides: dict[str, CompiledFlag] = {}
+        self._overrides: dict[str, Override] = {}
         self._lock = threading.Lock()
         self._base = self._empty()
         self._base_format: str | None = None
@@ -177,7 +212,7 @@ class Store:
         self.last_error = None
         self.rejected = None
 
-    def set_overrides(self, overrides: Mapping[str, CompiledFlag]) -> None:
+    def set_overrides(self, overrides: Mapping[str, Override]) -> None:
         """Lay ``overrides`` over every snapshot from now on (tests only)."""
         with self._lock:
             self._overrides = dict(overrides)
@@ -186,7 +221,12 @@ class Store:
     def _overlay(self, snapshot: Snapshot) -> Snapshot:
         if not self._overrides:
             return snapshot
-        flags = {**snapshot_flags(snapshot), **self._overrides}
+        flags = dict(snapshot_flags(snapshot))
+        for name, override in self._overrides.items():
+            if isinstance(override, Wrapping):
+                flags[name] = override.over(flags.get(name) or self._defaults.get(name))
+            else:
+                flags[name] = override
         return Snapshot(
             document=snapshot.document,
             flags=flags,

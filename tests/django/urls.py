@@ -19,4 +19,5 @@ urlpatterns = [
     path("class/async-checkout/", views.AsyncCheckoutView.as_view()),
     path("class/async-dark/", views.AsyncDarkView.as_view()),
     path("health/flags", status),
+    path("variant/<str:name>/", views.variant_view),
 ]

@@ -77,3 +77,14 @@ class AsyncDarkView(FlagRequiredMixin, View):
 
     async def get(self, request: HttpRequest) -> HttpResponse:
         return HttpResponse("async class dark")
+
+
+def variant_view(request: HttpRequest, name: str) -> JsonResponse:
+    evaluation = request.flags.evaluate(name)  # type: ignore[attr-defined]
+    return JsonResponse(
+        {
+            "enabled": evaluation.enabled,
+            "variant": evaluation.variant,
+            "attributes": dict(evaluation.attributes),
+        }
+    )
