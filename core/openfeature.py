@@ -42,7 +42,7 @@ from ._runtime.client import FlagClient
 from ._runtime.events import ChangeEvent
 from .errors import AppConfigFlagsError, ConfigurationError, ResourceNotFoundError
 
-log = logging.getLogger("appconfig_core")
+log: logging.Logger = logging.getLogger("appconfig_core")
 
 #: The provider's name in OpenFeature's metadata and in every event it emits.
 PROVIDER_NAME = "appconfig-flags"
@@ -90,7 +90,7 @@ class AppConfigProvider(AbstractProvider):
         if not isinstance(client, FlagClient) and callable(client):
             self._factory = client
             client = client()
-        self.client = checked_client(client)
+        self.client: FlagClient = checked_client(client)
         if isinstance(targeting_key_names, str) or not all(
             isinstance(name, str) and name for name in targeting_key_names
         ):

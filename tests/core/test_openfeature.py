@@ -894,9 +894,7 @@ class TestReq27Tracking:
             raise RuntimeError("boom")
 
         of_client(on_track=broken).track("checkout-done")
-        assert ["the on_track listener"] == [
-            "the on_track listener" for r in caplog.records if "on_track" in r.getMessage()
-        ]
+        assert 1 == sum("the on_track listener" in r.getMessage() for r in caplog.records)
 
 
 class TestAppendixDTelemetry:
