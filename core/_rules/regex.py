@@ -68,6 +68,10 @@ def compile_pattern(source: str) -> Pattern:
         return Pattern(source)
     except re2.error as exc:
         raise PatternError(_explain(source, exc)) from None
+    except UnicodeEncodeError:
+        raise PatternError(
+            "holds an unpaired surrogate (\\ud800-\\udfff), which RE2 cannot read; remove it"
+        ) from None
 
 
 def _read_differently(source: str) -> str | None:

@@ -74,6 +74,11 @@ class TestRefused:
         """Text inside a class, an escape or a \\Q...\\E quote is not taken for those constructs."""
         compile_pattern(source)
 
+    def test_unpaired_surrogate_in_the_pattern_is_refused(self) -> None:
+        """A pattern holding a lone surrogate (JSON can carry one) is refused, not a crash."""
+        with pytest.raises(PatternError, match="unpaired surrogate"):
+            compile_pattern("a\ud800")
+
     def test_refusal_writes_nothing_to_stderr(self, capfd: pytest.CaptureFixture[str]) -> None:
         """RE2's C++ logger stays silent on a refused pattern (no line on file descriptor 2)."""
         compile_pattern.cache_clear()
