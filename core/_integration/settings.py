@@ -31,7 +31,15 @@ from appconfig_core._sources.base import Source
 from appconfig_core._sources.file import FileSource
 from appconfig_core.errors import ConfigurationError
 
+from .browser import browser_flags_problem
+from .overrides import overrides_problem
 from .report import import_string
+from .visitor import (
+    DEFAULT_COOKIE,
+    DEFAULT_MAX_AGE,
+    visitor_cookie_problem,
+    visitor_max_age_problem,
+)
 
 SOURCES: Final = ("appconfig", "agent", "file")
 
@@ -51,6 +59,11 @@ DEFAULTS: Final[Mapping[str, Any]] = {
     "FORMAT": "auto",
     "REGION": None,
     "ENDPOINT_URL": None,
+    # For the adapters' request path (docs/django.md, docs/flask.md, docs/security.md).
+    "BROWSER_FLAGS": None,
+    "OVERRIDES": False,
+    "VISITOR_COOKIE": DEFAULT_COOKIE,
+    "VISITOR_MAX_AGE": DEFAULT_MAX_AGE,
 }
 
 #: What botocore accepts as a region name (a host name label).
@@ -113,6 +126,10 @@ def settings_problems(
         ("E011", "CACHE_PATH", _cache_path(get("CACHE_PATH"))),
         ("E012", "REGION", _region(get("REGION"))),
         ("E012", "ENDPOINT_URL", _http_url(get("ENDPOINT_URL"), "http://127.0.0.1:4566")),
+        ("E014", "BROWSER_FLAGS", browser_flags_problem(get("BROWSER_FLAGS"))),
+        ("E015", "OVERRIDES", overrides_problem(get("OVERRIDES"))),
+        ("E016", "VISITOR_COOKIE", visitor_cookie_problem(get("VISITOR_COOKIE"))),
+        ("E016", "VISITOR_MAX_AGE", visitor_max_age_problem(get("VISITOR_MAX_AGE"))),
     ]
     problems = [
         SettingProblem(code, prefix + key, *found) for code, key, found in findings if found
