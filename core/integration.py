@@ -25,11 +25,6 @@ public and follow the package's compatibility rules. The rest of the core is pri
   `OVERRIDE_COOKIE`, `OVERRIDE_SALT`, `OVERRIDE_PARAM_PREFIX`.
 - Anonymous visitors: `LazyContext`, `new_visitor_id`, `is_visitor_id`, `targeting_key`,
   `VISITOR_KEYS`, `VISITOR_SALT`.
-- Flag hygiene: `refs_output` is what every ``refs`` command prints (a scan of code and
-  templates, `scan_paths`, compared by `references_report` with `document_flags` or
-  `snapshot_flags`); `SuppliedKeys` and `declared_context_keys` describe what a context
-  function supplies, and `context_key_warnings` names the rule keys it never does
-  (`validation_report` and `loaded_validation` take ``supplied=`` to add them).
 
 The request-scoped view comes from `appconfig_core.FlagClient.view`; the Jinja ``{% flag %}``
 extension lives in `appconfig_core.jinja`, so that importing this module never imports Jinja.
@@ -39,24 +34,6 @@ from ._formats.detect import FORMATS
 from ._integration.browser import CACHE_CONTROL as BROWSER_CACHE_CONTROL
 from ._integration.browser import ELEMENT_ID as BROWSER_ELEMENT_ID
 from ._integration.browser import browser_flags, browser_payload
-from ._integration.context import guard_context
-from ._integration.context_keys import SuppliedKeys, context_key_warnings, declared_context_keys
-from ._integration.overrides import COOKIE as OVERRIDE_COOKIE
-from ._integration.overrides import PARAM_PREFIX as OVERRIDE_PARAM_PREFIX
-from ._integration.overrides import SALT as OVERRIDE_SALT
-from ._integration.overrides import Outcome as OverrideOutcome
-from ._integration.overrides import forced as forced_overrides
-from ._integration.overrides import has_params as has_override_params
-from ._integration.overrides import resolve as resolve_overrides
-from ._integration.refs import Reference, scan_paths
-from ._integration.refs_report import (
-    DocumentFlags,
-    RefsReport,
-    document_flags,
-    references_report,
-    refs_output,
-    snapshot_flags,
-)
 from ._integration.report import (
     EXIT_STATUS,
     HTTP_STATUS,
@@ -71,6 +48,14 @@ from ._integration.report import (
     unexpected_error,
     validation_report,
 )
+from ._integration.context import guard_context
+from ._integration.overrides import COOKIE as OVERRIDE_COOKIE
+from ._integration.overrides import PARAM_PREFIX as OVERRIDE_PARAM_PREFIX
+from ._integration.overrides import SALT as OVERRIDE_SALT
+from ._integration.overrides import Outcome as OverrideOutcome
+from ._integration.overrides import forced as forced_overrides
+from ._integration.overrides import has_params as has_override_params
+from ._integration.overrides import resolve as resolve_overrides
 from ._integration.settings import (
     DEFAULTS,
     SettingProblem,
@@ -119,26 +104,19 @@ __all__ = [
     "targeting_key",
     "CONFIG_CHANGED",
     "DEFAULTS",
-    "DocumentFlags",
     "EXIT_STATUS",
     "FLAG_CHANGED",
     "FORMATS",
     "HTTP_STATUS",
-    "Reference",
-    "RefsReport",
     "SettingProblem",
     "StatusReport",
-    "SuppliedKeys",
     "build_client",
     "callable_problem",
     "change_signals",
     "configuration_error",
     "container_problem",
     "content_type_for_path",
-    "context_key_warnings",
-    "declared_context_keys",
     "describe_evaluation",
-    "document_flags",
     "evaluation_record",
     "guard_context",
     "import_string",
@@ -146,13 +124,9 @@ __all__ = [
     "merged_settings",
     "parse_context_pairs",
     "receiver_name",
-    "references_report",
-    "refs_output",
     "report_receiver_error",
     "resolve_callable",
-    "scan_paths",
     "settings_problems",
-    "snapshot_flags",
     "status_report",
     "unconfigured_report",
     "unexpected_error",
