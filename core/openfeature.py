@@ -46,9 +46,10 @@ log: logging.Logger = logging.getLogger("appconfig_core")
 
 #: The provider's name in OpenFeature's metadata and in every event it emits.
 PROVIDER_NAME = "appconfig-flags"
-#: The context keys the targeting key is copied to: OpenFeature's own name, and the key the
-#: Django and Flask adapters fill with the signed-in user's id.
-TARGETING_KEY_NAMES = ("targetingKey", "user_id")
+#: The context keys the targeting key is copied to: OpenFeature's own name, and the two keys
+#: the Django and Flask adapters split by: ``targeting_key`` (the signed-in user's id, else
+#: the anonymous visitor's) and ``user_id``.
+TARGETING_KEY_NAMES = ("targetingKey", "targeting_key", "user_id")
 
 T = TypeVar("T")
 ObjectValue = Sequence[FlagValueType] | Mapping[str, FlagValueType]

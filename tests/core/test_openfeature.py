@@ -55,6 +55,7 @@ STORED: dict[str, Any] = {
         "exp": _typed("Experiment", "string"),
         "region": {"name": "Region"},
         "nobody": {"name": "Nobody yet"},
+        "everyone": {"name": "Everyone"},
     },
     "values": {
         "greeting": {"enabled": True, "value": "hello"},
@@ -80,6 +81,12 @@ STORED: dict[str, Any] = {
                     "rule": "(split pct::100 by::$user_id)",
                     "attributeValues": {"value": "new"},
                 },
+                {"name": "rest", "enabled": False},
+            ]
+        },
+        "everyone": {
+            "_variants": [
+                {"name": "all", "enabled": True, "rule": "(split pct::100 by::$targeting_key)"},
                 {"name": "rest", "enabled": False},
             ]
         },
@@ -545,6 +552,16 @@ class TestReq31TargetingKey:
         """The targeting key reaches rules as $user_id, the key Django and Flask fill."""
         result = details(of_client(), "string", "exp", "", targeting_key="u1")
         assert ("new", "rollout") == (result.value, result.variant)
+
+    def test_req_3_1_1_targeting_key_is_the_adapters_targeting_key(
+        self, of_client: Callable[..., OpenFeatureClient]
+    ) -> None:
+        """The targeting key also reaches $targeting_key, the adapters' key for everybody."""
+        client = of_client()
+        result = details(client, "boolean", "everyone", False, targeting_key="visitor-9")
+        assert (True, Reason.SPLIT, "all", None) == outcome(result)
+        missing = details(client, "boolean", "everyone", False, plan="pro")
+        assert ErrorCode.TARGETING_KEY_MISSING == missing.error_code
 
     def test_req_3_1_1_targeting_key_missing(
         self, of_client: Callable[..., OpenFeatureClient]
