@@ -55,6 +55,21 @@ def compile_retrieval(document: Any, *, version: str | None = None) -> dict[str,
     return flags
 
 
+def variant_flags(document: Any) -> list[str]:
+    """The flags of a retrieval-form ``document`` that carry a chosen variant, in its order.
+
+    Such a flag has variants whose rules stayed in AppConfig: only the Agent evaluates them
+    per context; any other reader of this document has the one variant AppConfig chose.
+    """
+    if not isinstance(document, Mapping) or "values" in document:
+        return []
+    return [
+        str(name)
+        for name, entry in document.items()
+        if isinstance(entry, Mapping) and isinstance(entry.get(VARIANT_KEY), str)
+    ]
+
+
 def compile_overrides(flags: Mapping[str, Any]) -> dict[str, CompiledFlag]:
     """Test overrides: values as in ``defaults``, where ``_variant`` names the variant forced.
 

@@ -18,8 +18,8 @@ from appconfig_core._evaluation.result import Evaluation, Status
 from appconfig_core._evaluation.snapshot import Snapshot, compile_defaults
 from appconfig_core._evaluation.view import ContextSource, FlagsView
 from appconfig_core._formats.detect import AUTO, check_format
-from appconfig_core._formats.retrieval import compile_overrides
-from appconfig_core._sources.base import Source, source_identity
+from appconfig_core._formats.retrieval import compile_overrides, variant_flags
+from appconfig_core._sources.base import Content, Source, source_identity
 from appconfig_core.errors import ConfigurationError, DocumentError
 
 from .agent_view import resolver_for
@@ -76,6 +76,8 @@ class FlagClient:
         self._start_timeout = float(start_timeout)
         self._store = Store(format=format, defaults=defaults, clock=clock)
         self._cache = DiskCache(cache_path, source_identity(source)) if cache_path else None
+        if self._cache is not None:
+            self._store.previous = self._cached_content
         self._changes: Listeners[ChangeEvent] = Listeners("on_change")
         self._errors: Listeners[BaseException] = Listeners("on_error")
         self._lock = threading.RLock()
@@ -89,6 +91,9 @@ class FlagClient:
         self._fork_deadline = 0.0
         self._overrides: dict[str, Override] = {}
         self._resolver = resolver_for(source)
+        self._variants_announced: str | None = None
+        if self._resolver is None:
+            self._changes.add(self._warn_unevaluated_variants)
         _CLIENTS.add(self)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -136,6 +141,28 @@ class FlagClient:
             cache,
         )
 
+    def _warn_unevaluated_variants(self, event: ChangeEvent) -> None:
+        """Say once per version that targeted flags answer one variant to every request.
+
+        A FeatureFlags profile read through AppConfigData (or a file of its answer) holds the
+        variant AppConfig chose for an empty context, not the rules; nothing else shows it.
+        """
+        names = variant_flags(event.new.document)
+        if not names or event.new.version == self._variants_announced:
+            return
+        self._variants_announced = event.new.version
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        log.warning(
+            "appconfig-flags: version %s from %s has %d flag(s) with variants (%s) whose rules"
+            " it does not carry: every request gets the variant AppConfig chose. Read the"
+            " profile through the AppConfig Agent (source agent) to evaluate them per request,"
+            " or serve the stored form (version, flags, values) to evaluate them here",
+            event.new.version,
+            self.source.description,
+            len(names),
+            shown,
+        )
+
     def _new_poller(self) -> Poller:
         poller = Poller(
             self.source, self._store, cache=self._cache, changes=self._changes, errors=self._errors
@@ -143,6 +170,10 @@ class FlagClient:
         self._poller = poller
         poller.start()
         return poller
+
+    def _cached_content(self) -> Content | None:
+        cached = self._cache.read() if self._cache is not None else None
+        return cached.content if cached is not None else None
 
     def _load_cache(self) -> None:
         if self._cache is None:

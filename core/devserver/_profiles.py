@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from appconfig_core._evaluation.flagset import CompiledFlag
+from appconfig_core._formats.retrieval import VARIANT_KEY
 from appconfig_core._formats.stored import compile_stored
 from appconfig_core._sources.content import JSON, TEXT, YAML, content_type_for_path, parse_content
 from appconfig_core.errors import DocumentError
@@ -105,7 +106,8 @@ def retrieval_form(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """What GetLatestConfiguration returns for a stored document.
 
     Attributes appear only on enabled flags; a definition without a value is disabled; a
-    multi-variant flag shows its default variant, since the SDK path evaluates no rules.
+    multi-variant flag shows its default variant, named in ``_variant`` as the Agent names
+    it for a request without context, since the SDK path evaluates no rules.
     """
     definitions = document.get("flags") or {}
     values = document.get("values") or {}
@@ -113,16 +115,20 @@ def retrieval_form(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     result: dict[str, dict[str, Any]] = {}
     for name in names:
         value = values.get(name) or {}
+        chosen: dict[str, Any] = {}
         if "_variants" in value:
             default: Mapping[str, Any] = next(
                 (v for v in value["_variants"] if not v.get("rule")), {}
             )
             enabled = default.get("enabled") is True
             attributes = dict(default.get("attributeValues") or {})
+            chosen = {VARIANT_KEY: default["name"]} if isinstance(default.get("name"), str) else {}
         else:
             enabled = value.get("enabled") is True
             attributes = {k: v for k, v in value.items() if k != "enabled" and k[:1] != "_"}
-        result[name] = {"enabled": True, **attributes} if enabled else {"enabled": False}
+        result[name] = (
+            {**chosen, "enabled": True, **attributes} if enabled else {**chosen, "enabled": False}
+        )
     return result
 
 

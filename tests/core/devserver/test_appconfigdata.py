@@ -277,7 +277,7 @@ class TestFeatureFlagsProfile:
             "beta": {"enabled": True, "color": "red"},
             "dark": {"enabled": False},
             "nova": {"enabled": False},
-            "tiers": {"enabled": True, "size": 1},
+            "tiers": {"_variant": "Small", "enabled": True, "size": 1},
         }
 
     def test_invalid_edit_keeps_serving_the_last_valid_version(

@@ -46,12 +46,13 @@ class TestParseFileName:
 
 class TestRetrievalForm:
     def test_matches_what_aws_returns(self) -> None:
-        """Disabled flags lose their attributes; missing values are disabled; defaults win."""
+        """Disabled flags lose their attributes; missing values are disabled; defaults win,
+        named in ``_variant``."""
         assert retrieval_form(STORED) == {
             "beta": {"enabled": True, "color": "red"},
             "dark": {"enabled": False},
             "nova": {"enabled": False},
-            "tiers": {"enabled": True, "size": 1},
+            "tiers": {"_variant": "Small", "enabled": True, "size": 1},
         }
 
     def test_metadata_is_stripped(self) -> None:
