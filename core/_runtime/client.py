@@ -10,12 +10,14 @@ import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
 from appconfig_core._evaluation.flagset import Clock
 from appconfig_core._evaluation.result import Evaluation, Status
 from appconfig_core._evaluation.snapshot import Snapshot, compile_defaults
+from appconfig_core._evaluation.usage import MissingFlag, ReadLog, Usage
 from appconfig_core._evaluation.view import ContextSource, FlagsView
 from appconfig_core._formats.detect import AUTO, check_format
 from appconfig_core._formats.retrieval import compile_overrides, variant_flags
@@ -51,6 +53,11 @@ class FlagClient:
     its ``timeout``. After ``fork()`` the child keeps serving the parent's snapshot and
     starts its own poller (and its own AppConfig session) on its first read, which waits
     (at most ``min(start_timeout, FORK_READ_WAIT)``) for that poller's first fetch.
+
+    Reads are counted per flag (`usage`; ``report_usage`` adds them to `status`), and a
+    name the loaded document lacks is logged once per version and sent to `on_missing`
+    listeners; ``strict=True`` makes it raise `UnknownFlagError` instead, ``None`` only while
+    a test override is in force (docs/hygiene.md).
     """
 
     def __init__(
@@ -62,6 +69,8 @@ class FlagClient:
         start_timeout: float = 5.0,
         format: str = AUTO,  # noqa: A002 - the public keyword is `format`
         clock: Clock | None = None,
+        strict: bool | None = None,
+        report_usage: bool = False,
     ) -> None:
         if not callable(getattr(source, "fetch", None)):
             raise ConfigurationError(
@@ -74,7 +83,13 @@ class FlagClient:
         compile_defaults(defaults)  # raises a ConfigurationError for bad defaults now
         self.source = source
         self._start_timeout = float(start_timeout)
-        self._store = Store(format=format, defaults=defaults, clock=clock)
+        self._missing: Listeners[MissingFlag] = Listeners("on_missing")
+        self._strict = strict
+        self._report_usage = report_usage
+        self._reads = ReadLog(
+            label=source.description, report=self._missing.emit, strict=strict is True
+        )
+        self._store = Store(format=format, defaults=defaults, clock=clock, reads=self._reads)
         self._cache = DiskCache(cache_path, source_identity(source)) if cache_path else None
         if self._cache is not None:
             self._store.previous = self._cached_content
@@ -229,6 +244,7 @@ class FlagClient:
     def _after_fork_in_child(self) -> None:
         self._lock = threading.RLock()
         self._store.after_fork()
+        self._reads.after_fork()
         self._changes.after_fork()
         self._errors.after_fork()
         self._poller = None
@@ -318,10 +334,20 @@ class FlagClient:
         """
         return FlagsView(self.snapshot(), context, resolver=self._resolver)
 
+    def enabled_flags(self, context: Mapping[str, Any] | None = None) -> tuple[str, ...]:
+        """The flags on for ``context``, in document order (see `Snapshot.enabled_flags`)."""
+        return self.snapshot().enabled_flags(context)
+
+    def usage(self) -> Usage:
+        """How often this process read each flag since it started, and when it last did."""
+        current = self._store.current
+        return self._reads.usage(current._own, current.version)
+
     @property
     def status(self) -> Status:
         """Whether flags are loaded, from where, which version, and the last error."""
-        return self._store.status()
+        status = self._store.status()
+        return replace(status, usage=self.usage()) if self._report_usage else status
 
     # -- listeners and tests ---------------------------------------------------------------
 
@@ -333,14 +359,30 @@ class FlagClient:
         """Call ``callback(error)`` on each fetch or load failure; returns unsubscribe."""
         return self._errors.add(callback)
 
+    def on_missing(self, callback: Callable[[MissingFlag], object]) -> Callable[[], None]:
+        """Call ``callback(missing)`` once per unknown name and version, on the reading
+        thread; returns unsubscribe."""
+        return self._missing.add(callback)
+
     @contextmanager
     def override(self, flags: Mapping[str, Any]) -> Iterator[FlagClient]:
         """Force flags for the duration of a ``with`` block (tests); restores on exit.
 
         Values are as in ``defaults``: a bool, or ``{"enabled": ..., attribute: ...}``, where
         ``"_variant": name`` sets the evaluation's variant. Overrides nest; they are seen by
-        every reader of this client in every thread.
+        every reader of this client in every thread. Forcing a name the loaded document
+        does not define is reported like a read of it, and raises `UnknownFlagError`
+        unless the client was made with ``strict=False``.
         """
+        current = self._store.current
+        for name in current.unknown(flags):
+            self._reads.missing(
+                name,
+                current.version,
+                current._lookup.keys(),
+                strict=self._strict is not False,
+                forced=True,
+            )
         with self._layer(compile_overrides(flags)):
             yield self
 
@@ -352,12 +394,18 @@ class FlagClient:
             covered = {name: cover(over, previous.get(name)) for name, over in layer.items()}
             self._overrides = {**previous, **covered}
             self._store.set_overrides(self._overrides)
+            self._reads.strict = self._strict_now()
         try:
             yield
         finally:
             with self._lock:
                 self._overrides = previous
                 self._store.set_overrides(previous)
+                self._reads.strict = self._strict_now()
+
+    def _strict_now(self) -> bool:
+        """Strict when asked for, or by default while a test override is in force."""
+        return self._strict is True or (self._strict is None and bool(self._overrides))
 
     def __repr__(self) -> str:
         status = self._store.status()

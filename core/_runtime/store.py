@@ -9,13 +9,14 @@ an empty or wrong deployment must not silently turn every flag to its default.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from appconfig_core._evaluation.flagset import Clock, CompiledFlag, utc_now
 from appconfig_core._evaluation.result import Origin, Rejection, Status
 from appconfig_core._evaluation.snapshot import Snapshot, compile_defaults
+from appconfig_core._evaluation.usage import ReadLog
 from appconfig_core._formats.detect import AUTO, RAW, compile_document, detect_format, why_detected
 from appconfig_core._sources.base import Content
 from appconfig_core._sources.content import parse_content
@@ -69,9 +70,12 @@ class Store:
         format: str,  # noqa: A002 - mirrors FlagClient's keyword
         defaults: Mapping[str, Any] | None,
         clock: Clock | None = None,
+        reads: ReadLog | None = None,
     ) -> None:
         self._format = format
         self._clock = clock
+        #: The client's read log, shared by every snapshot so counts outlive versions.
+        self._reads = reads
         self._defaults = compile_defaults(defaults)
         self._overrides: dict[str, Override] = {}
         self._lock = threading.Lock()
@@ -88,6 +92,10 @@ class Store:
         #: ``rejected``, until a valid version loads.
         self.consecutive_failures = 0
         self.rejected: Rejection | None = None
+        #: The last good content a previous process kept (the disk cache), asked for only
+        #: when this process has served no flags yet: a restart during a deployment without
+        #: flags must refuse it as a running process would, not overwrite the good cache.
+        self.previous: Callable[[], Content | None] | None = None
 
     def _empty(self) -> Snapshot:
         return Snapshot(
@@ -97,6 +105,7 @@ class Store:
             version=None,
             content_type=None,
             loaded_at=None,
+            reads=self._reads,
         )
 
     def compile(self, content: Content, *, fetched_at: datetime | None = None) -> Snapshot:
@@ -112,6 +121,7 @@ class Store:
             version=content.version,
             content_type=content.content_type,
             loaded_at=fetched_at or utc_now(),
+            reads=self._reads,
         )
 
     def load(
@@ -141,11 +151,12 @@ class Store:
             return None
         snapshot = self.compile(content, fetched_at=fetched_at)
         fmt = self._format if self._format != AUTO else detect_format(snapshot.document)
+        previous = None if if_empty or snapshot_flags(self._base) else self._previous_flags()
         with self._lock:
             old = self._base
             if if_empty and old.loaded:
                 return None
-            self._refuse_if_flagless(snapshot, fmt)
+            self._refuse_if_flagless(snapshot, fmt, previous)
             self._base = snapshot
             self._base_format = fmt
             self._raw = content.data
@@ -153,20 +164,42 @@ class Store:
             self.origin = origin
             self._succeeded(origin)
             self.current = self._overlay(snapshot)
+        in_use = frozenset[str]()
+        if old.loaded and self._reads is not None:
+            new_names = frozenset(snapshot.flag_names)
+            in_use = self._reads.removed(old.flag_names, new_names, snapshot.version)
         return ChangeEvent(
             old=old if old.loaded else None,
             new=snapshot,
             changed=snapshot.changed_flags(old if old.loaded else None),
+            removed_in_use=in_use,
         )
 
-    def _refuse_if_flagless(self, snapshot: Snapshot, fmt: str) -> None:
+    def _previous_flags(self) -> tuple[Snapshot, str] | None:
+        """The previous process's last good snapshot and its format, when it had flags."""
+        content = self.previous() if self.previous is not None else None
+        if content is None:
+            return None
+        try:
+            snapshot = self.compile(content)
+        except AppConfigFlagsError:
+            return None
+        fmt = self._format if self._format != AUTO else detect_format(snapshot.document)
+        return (snapshot, fmt) if snapshot_flags(snapshot) else None
+
+    def _refuse_if_flagless(
+        self, snapshot: Snapshot, fmt: str, previous: tuple[Snapshot, str] | None = None
+    ) -> None:
         """Raise `DocumentError` when ``snapshot`` would take served flags away.
 
         Only an explicit ``format="raw"`` serves documents without flags after flags; with
         ``auto``, a document read in another format than the served one is refused too (a
         Powertools schema replacing AppConfig flags is a mistake far more often than a plan).
+        Flags a previous process served (``previous``, from the disk cache) count as served.
         """
         old, old_format = self._base, self._base_format
+        if not snapshot_flags(old) and previous is not None:
+            old, old_format = previous
         if self._format == RAW or not snapshot_flags(old):
             return
         if not snapshot_flags(snapshot):
@@ -234,6 +267,8 @@ class Store:
             version=snapshot.version,
             content_type=snapshot.content_type,
             loaded_at=snapshot.loaded_at or utc_now(),
+            reads=self._reads,
+            own_names=snapshot.flag_names,
         )
 
     def after_fork(self) -> None:

@@ -190,10 +190,13 @@ class TestLifecycle:
         assert cache is not None
         read = cache.read
 
+        starter = threading.current_thread()
+
         def read_while_the_network_lands() -> object:
             cached = read()
-            release.set()
-            assert loaded.wait(5)
+            if threading.current_thread() is starter:  # the poller reads it too, for lineage
+                release.set()
+                assert loaded.wait(5)
             return cached
 
         cache.read = read_while_the_network_lands  # type: ignore[method-assign]
@@ -357,3 +360,34 @@ class TestTroubleshootingShowsTheRealMessages:
         client.close(timeout=2)
         docs = (Path(__file__).resolve().parents[3] / "docs" / "troubleshooting.md").read_text()
         assert f"`{message.replace('0.2s', '5.0s')}`" in docs
+
+
+class TestRestartDuringAFlaglessDeployment:
+    def test_restart_keeps_the_cached_flags_and_reports_the_rejection(self, tmp_path: Path) -> None:
+        """A process started while a version without flags is live serves the cached flags."""
+        path, cache = tmp_path / "flags.json", tmp_path / "flags.cache"
+        path.write_text(json.dumps(DOC))
+        with FlagClient(FileSource(path), cache_path=cache) as first:
+            assert first.is_enabled("beta")
+        cached = cache.read_bytes()
+        path.write_text("{}")
+        with FlagClient(FileSource(path), cache_path=cache, start_timeout=2) as restarted:
+            status = restarted.status
+            assert (True, "cache", "degraded") == (status.ready, status.origin, status.health)
+            assert status.rejected is not None
+            assert "it has no flags" in status.rejected.reason
+            assert restarted.is_enabled("beta")
+        assert cached == cache.read_bytes()
+
+    def test_a_fresh_process_without_a_cache_accepts_a_free_form_document(
+        self, tmp_path: Path
+    ) -> None:
+        """With no flags served by anyone, auto still loads a free-form document."""
+        path = tmp_path / "flags.json"
+        path.write_text('{"log_level": "debug", "max_items": 5}')
+        with FlagClient(FileSource(path), cache_path=tmp_path / "flags.cache") as client:
+            assert (True, "file", None) == (
+                client.status.ready,
+                client.status.origin,
+                client.status.rejected,
+            )
