@@ -33,7 +33,7 @@ class Resolver:
     def __init__(self, value_attribute: str, targeting_key_names: Sequence[str]) -> None:
         self._value_attribute = value_attribute
         self._targeting_key_names = frozenset(targeting_key_names)
-        self._infos = values.FlagInfos()
+        self._facts = values.FactsBySnapshot()
         #: (key, kind) -> the evaluation it was computed from, staleness, and the answer.
         #: Static flags hand out one shared `Evaluation`, so a repeated read skips the rest.
         self._memo: dict[tuple[str, str], tuple[Evaluation, bool, tuple[Any, ...]]] = {}
@@ -57,11 +57,11 @@ class Resolver:
             return FlagResolutionDetails(known, reason=why, variant=named, flag_metadata=described)
         if values.is_error(evaluation):
             return _error(key, default, evaluation, last_error)
-        info = self._infos.get(snapshot, evaluation.name, evaluation.version)
-        if self._infos.renewed:
+        facts = self._facts.get(snapshot, evaluation.name, evaluation.version)
+        if self._facts.renewed:
             self._memo.clear()  # a new snapshot: drop answers that hold the old one alive
-        metadata = info.metadata
-        if evaluation.reason == DEFAULT and info.split_keys and self._lacks_key(info, context):
+        metadata = facts.metadata
+        if evaluation.reason == DEFAULT and facts.split_keys and self._lacks_key(facts, context):
             return _failure(
                 default,
                 ErrorCode.TARGETING_KEY_MISSING,
@@ -69,7 +69,7 @@ class Resolver:
                 " evaluation context",
                 metadata,
             )
-        raw = values.pick(evaluation, attribute, kind, self._value_attribute)
+        raw = values.pick(evaluation, attribute, kind, self._value_attribute, feature=facts.feature)
         if raw is values.NO_ATTRIBUTE:
             return _failure(
                 default,
@@ -82,7 +82,7 @@ class Resolver:
             reason = Reason.STALE
         elif raw is values.DISABLED_FLAG:
             reason = Reason.DISABLED
-        elif reason == DEFAULT and not info.targeted:
+        elif reason == DEFAULT and not facts.targeted:
             reason = Reason.STATIC
         variant = values.variant_of(evaluation)
         if raw is values.DISABLED_FLAG:
@@ -97,14 +97,14 @@ class Resolver:
                 values.mismatch(key, raw, kind, self._value_attribute),
                 metadata,
             )
-        if kind != "object" and not (evaluation.reason == DEFAULT and info.split_keys):
+        if kind != "object" and not (evaluation.reason == DEFAULT and facts.split_keys):
             # objects are fresh copies for every caller; a default that a split passed over
             # depends on whether the context has the targeting key
             self._memo[key, kind] = (evaluation, stale, (value, reason, variant, metadata))
         return FlagResolutionDetails(value, reason=reason, variant=variant, flag_metadata=metadata)
 
-    def _lacks_key(self, info: values.FlagInfo, context: Mapping[str, Any]) -> bool:
-        wanted = info.split_keys & self._targeting_key_names
+    def _lacks_key(self, facts: values.FlagFacts, context: Mapping[str, Any]) -> bool:
+        wanted = facts.split_keys & self._targeting_key_names
         return bool(wanted) and not any(context.get(name) is not None for name in wanted)
 
 

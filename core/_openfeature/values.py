@@ -40,7 +40,7 @@ KINDS: Final = {
 
 
 @dataclass(frozen=True, slots=True)
-class FlagInfo:
+class FlagFacts:
     """What the provider reports about one flag of one snapshot, built once per snapshot."""
 
     metadata: Metadata
@@ -48,21 +48,23 @@ class FlagInfo:
     split_keys: frozenset[str]
     #: False for a stored-form flag whose only variant is its default: nothing targets.
     targeted: bool = True
+    #: A Powertools feature: its boolean value is a value, not an on/off switch.
+    feature: bool = False
 
 
-class FlagInfos:
-    """`FlagInfo` per flag name for the newest snapshot seen; rebuilt when the snapshot changes.
+class FactsBySnapshot:
+    """`FlagFacts` per flag name for the newest snapshot seen; rebuilt when the snapshot changes.
 
     Evaluations happen on many threads; a lost race only computes an entry twice.
     """
 
     def __init__(self) -> None:
-        self._entry: tuple[Snapshot | None, dict[str, FlagInfo]] = (None, {})
+        self._entry: tuple[Snapshot | None, dict[str, FlagFacts]] = (None, {})
         #: Whether the last `get` started over for a new snapshot.
         self.renewed = False
 
-    def get(self, snapshot: Snapshot, name: str, version: str | None) -> FlagInfo:
-        """The info of flag ``name`` in ``snapshot``."""
+    def get(self, snapshot: Snapshot, name: str, version: str | None) -> FlagFacts:
+        """The facts of flag ``name`` in ``snapshot``."""
         seen, infos = self._entry
         self.renewed = seen is not snapshot
         if self.renewed:
@@ -75,10 +77,11 @@ class FlagInfos:
         return info
 
 
-def _build(snapshot: Snapshot, name: str, version: str | None) -> FlagInfo:
+def _build(snapshot: Snapshot, name: str, version: str | None) -> FlagFacts:
     metadata: dict[str, MetadataValue] = {} if version is None else {"version": version}
     split_keys: frozenset[str] = frozenset()
     targeted = True
+    feature = False
     definition = snapshot.definition(name)
     if isinstance(definition, Mapping) and is_stored_form(snapshot.document):
         declared = definition.get("flag")
@@ -87,7 +90,10 @@ def _build(snapshot: Snapshot, name: str, version: str | None) -> FlagInfo:
         rules = _rules(definition.get("value"))
         targeted = bool(rules)
         split_keys = frozenset(key for rule in rules for key in _split_refs(rule))
-    return FlagInfo(MappingProxyType(metadata) if metadata else EMPTY, split_keys, targeted)
+    elif isinstance(definition, Mapping):
+        feature = "default" in definition and "enabled" not in definition
+    shown = MappingProxyType(metadata) if metadata else EMPTY
+    return FlagFacts(shown, split_keys, targeted, feature)
 
 
 def _declared(declared: Mapping[str, Any]) -> Iterator[tuple[str, MetadataValue]]:
@@ -153,7 +159,9 @@ def locate(
     return evaluation, None
 
 
-def pick(evaluation: Evaluation, attribute: str | None, kind: str, value_attribute: str) -> Any:
+def pick(
+    evaluation: Evaluation, attribute: str | None, kind: str, value_attribute: str, *, feature: bool
+) -> Any:
     """The raw value a read of ``kind`` gets, or one of the markers above."""
     attributes = evaluation.attributes
     if attribute is not None:
@@ -165,6 +173,8 @@ def pick(evaluation: Evaluation, attribute: str | None, kind: str, value_attribu
         return value  # a non-boolean Powertools feature: its value, whatever was asked
     if kind == "boolean":
         return evaluation.enabled
+    if feature:
+        return value  # a boolean Powertools feature read as another type: a mismatch
     if value_attribute in attributes:
         return attributes[value_attribute]
     return ON_OFF_FLAG if evaluation.enabled else DISABLED_FLAG

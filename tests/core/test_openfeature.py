@@ -127,6 +127,7 @@ POWERTOOLS: dict[str, Any] = {
     },
     "quota": {"default": 10, "boolean_type": False},
     "ops.kill_switch": {"default": True},
+    "ops.dormant": {"default": False},
 }
 
 
@@ -415,6 +416,14 @@ class TestReq22Values:
         """A non-boolean feature read as a boolean is TYPE_MISMATCH, not its truthiness."""
         result = details(of_client(POWERTOOLS, format="powertools"), "boolean", "banner", False)
         assert ErrorCode.TYPE_MISMATCH == result.error_code
+
+    @pytest.mark.parametrize("key", ["ops.kill_switch", "ops.dormant"])
+    def test_req_2_2_7_boolean_feature_read_as_a_string(
+        self, of_client: Callable[..., OpenFeatureClient], key: str
+    ) -> None:
+        """A boolean feature, true or false, read as a string is TYPE_MISMATCH (not DISABLED)."""
+        result = details(of_client(POWERTOOLS, format="powertools"), "string", key, "d")
+        assert ("d", Reason.ERROR, None, ErrorCode.TYPE_MISMATCH) == outcome(result)
 
     def test_req_2_2_8_1_async_getters(self, of_client: Callable[..., OpenFeatureClient]) -> None:
         """The SDK's async getters resolve through the same typed provider methods."""
