@@ -22,6 +22,7 @@ from openfeature.evaluation_context import EvaluationContext
 from openfeature.event import EventDetails, ProviderEvent
 from openfeature.exception import ErrorCode, OpenFeatureError
 from openfeature.flag_evaluation import FlagEvaluationDetails, Reason
+from openfeature.hook import Hook, HookContext
 from openfeature.provider import ProviderStatus
 from openfeature.track import TrackingEventDetails
 
@@ -424,6 +425,22 @@ class TestReq22Values:
         """A boolean feature, true or false, read as a string is TYPE_MISMATCH (not DISABLED)."""
         result = details(of_client(POWERTOOLS, format="powertools"), "string", key, "d")
         assert ("d", Reason.ERROR, None, ErrorCode.TYPE_MISMATCH) == outcome(result)
+
+    def test_req_2_2_7_error_hooks_get_the_matching_exception(
+        self, of_client: Callable[..., OpenFeatureClient]
+    ) -> None:
+        """An error code reaches error hooks as OpenFeature's exception of that code."""
+        seen: list[str] = []
+
+        class Recorder(Hook):
+            def error(self, hook_context: HookContext, exception: Exception, hints: Any) -> None:
+                seen.append(type(exception).__name__)
+
+        client = of_client()
+        client.add_hooks([Recorder()])
+        assert False is client.get_boolean_value("nope", False)
+        assert 1 == client.get_integer_value("greeting", 1)
+        assert ["FlagNotFoundError", "TypeMismatchError"] == seen
 
     def test_req_2_2_8_1_async_getters(self, of_client: Callable[..., OpenFeatureClient]) -> None:
         """The SDK's async getters resolve through the same typed provider methods."""
