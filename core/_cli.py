@@ -1,9 +1,10 @@
-"""``appconfig-flags``: validate a flag file, evaluate one flag, fetch a profile once, and
-report a profile's health as an application would see it.
+"""``appconfig-flags``: validate a flag file, evaluate one flag, fetch a profile once,
+report a profile's health as an application would see it, and find the flags code reads.
 
 Exit codes: 0 success; 1 the document, flag or fetch is the problem (invalid document, no
-such flag, AppConfig unreachable or refusing); 2 the command line or the file cannot be used
-(bad arguments, unreadable file, malformed ``-c``). ``status`` exits 0 ok, 1 degraded,
+such flag, AppConfig unreachable or refusing, ``refs`` found a reference the document lacks);
+2 the command line or the file cannot be used (bad arguments, unreadable file, malformed
+``-c``, a path ``refs`` cannot find). ``status`` exits 0 ok, 1 degraded,
 2 unavailable, like the ``status`` commands of the Django and Flask adapters. Every error is
 one line on stderr, never a traceback.
 """
@@ -23,12 +24,15 @@ from ._formats.detect import (
     FORMATS,
     compile_document,
 )
+from ._integration.context_keys import SuppliedKeys
+from ._integration.refs_report import file_flags, refs_output
 from ._integration.report import (
     describe_evaluation,
     evaluation_record,
     parse_context_pairs,
     status_report,
     unexpected_error,
+    unknown_flag_message,
     validation_report,
 )
 from ._integration.settings import SOURCES, build_client, merged_settings, settings_problems
@@ -71,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a flag file; list every problem")
     validate.add_argument("file", metavar="FILE", help="a JSON or YAML file, or - for stdin")
+    validate.add_argument(
+        "--context-keys",
+        metavar="KEYS",
+        help="comma-separated keys the app's context supplies (e.g. user_id,is_staff); warn"
+        " about rules reading any other key",
+    )
     _add_format(validate)
     validate.set_defaults(run=_validate)
 
@@ -104,6 +114,19 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("--region", metavar="R", help="AWS region (default: boto3's)")
     fetch.set_defaults(run=_fetch)
 
+    refs = commands.add_parser(
+        "refs", help="find flag references in code and templates; compare them with a document"
+    )
+    refs.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or directories to scan (default: .)"
+    )
+    refs.add_argument(
+        "--document", required=True, metavar="FILE", help="the flags document to compare with"
+    )
+    _add_refs_options(refs)
+    _add_format(refs)
+    refs.set_defaults(run=_refs)
+
     status = commands.add_parser(
         "status", help="load a profile as an application would; print its health"
     )
@@ -124,6 +147,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_refs_options(parser: argparse.ArgumentParser) -> None:
+    """``--strict``, ``--json`` and ``--exclude``, as the adapters' ``refs`` commands take them."""
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="also fail (exit 1) for unreferenced flags and deprecated flags still referenced",
+    )
+    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip paths or file names matching GLOB; repeat for more",
+    )
+
+
 def _add_format(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
@@ -135,7 +175,11 @@ def _add_format(parser: argparse.ArgumentParser) -> None:
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     raw, content_type = _read(args.file)
-    ok, lines = validation_report(args.file, raw, content_type, args.format)
+    supplied = None
+    if args.context_keys is not None:
+        keys = [key.strip() for key in args.context_keys.split(",") if key.strip()]
+        supplied = SuppliedKeys.of(keys, "the context (--context-keys)")
+    ok, lines = validation_report(args.file, raw, content_type, args.format, supplied=supplied)
     for line in lines:
         print(line, file=out)
     return 0 if ok else 1
@@ -148,12 +192,37 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
     flags = _compile(args.file, document, args.format, clock)
     flag = flags.get(args.flag)
     if flag is None:
-        known = ", ".join(sorted(flags)) or "none"
-        raise UserError(f"no flag named {args.flag!r} in {args.file} (flags: {known})", 1)
+        raise UserError(unknown_flag_message(args.flag, flags, args.file), 1)
     evaluation = flag.evaluate(context)
     text = _dump(evaluation_record(evaluation)) if args.json else describe_evaluation(evaluation)
     print(text, file=out)
     return 0
+
+
+def _refs(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        flags = file_flags(args.document, args.format)
+    except OSError as exc:
+        raise UserError(f"cannot read {args.document}: {exc.strerror or exc}") from None
+    except DocumentError:
+        raise UserError(
+            f"{args.document}: not a valid flags document; run '{PROG} validate {args.document}'",
+            2,
+        ) from None
+    try:
+        status, lines = refs_output(
+            args.paths,
+            flags,
+            label=args.document,
+            strict=args.strict,
+            as_json=args.json,
+            exclude=args.exclude,
+        )
+    except FileNotFoundError as exc:
+        raise UserError(str(exc)) from None
+    for line in lines:
+        print(line, file=out)
+    return status
 
 
 def _fetch(args: argparse.Namespace, out: TextIO) -> int:

@@ -12,7 +12,8 @@ public and follow the package's compatibility rules. The rest of the core is pri
 - Status: `status_report` turns a `Status` into the one payload every health endpoint and
   ``status`` command prints (`StatusReport`: ``body``, ``http_status``, ``exit_status``,
   ``lines()``); `unconfigured_report` is the same payload while settings are invalid.
-- Command lines: `FORMATS` (the ``--format`` choices), `describe_evaluation`, `evaluation_record`, `validation_report`,
+- Command lines: `FORMATS` (the ``--format`` choices), `describe_evaluation`,
+  `unknown_flag_message`, `evaluation_record`, `validation_report`,
   `loaded_validation`, `parse_context_pairs`, `content_type_for_path`, and
   `unexpected_error`, the one line a command prints instead of a traceback.
 - Signals: `change_signals` gives the one order both adapters send their signals in, and
@@ -25,6 +26,12 @@ public and follow the package's compatibility rules. The rest of the core is pri
   `OVERRIDE_COOKIE`, `OVERRIDE_SALT`, `OVERRIDE_PARAM_PREFIX`.
 - Anonymous visitors: `LazyContext`, `new_visitor_id`, `is_visitor_id`, `targeting_key`,
   `VISITOR_KEYS`, `VISITOR_SALT`.
+- Flag hygiene: `refs_output` is what every ``refs`` command prints (a scan of code and
+  templates, `scan_paths`, compared by `references_report` with `document_flags`, `file_flags`
+  or `snapshot_flags`); `SuppliedKeys` and `declared_context_keys` describe what a context
+  function supplies, and `context_key_warnings` (`file_context_warnings` for a file) names
+  the rule keys it never does (`validation_report` and `loaded_validation` take
+  ``supplied=`` to add them).
 
 The request-scoped view comes from `appconfig_core.FlagClient.view`; the Jinja ``{% flag %}``
 extension lives in `appconfig_core.jinja`, so that importing this module never imports Jinja.
@@ -34,6 +41,30 @@ from ._formats.detect import FORMATS
 from ._integration.browser import CACHE_CONTROL as BROWSER_CACHE_CONTROL
 from ._integration.browser import ELEMENT_ID as BROWSER_ELEMENT_ID
 from ._integration.browser import browser_flags, browser_payload
+from ._integration.context import guard_context
+from ._integration.context_keys import (
+    SuppliedKeys,
+    context_key_warnings,
+    declared_context_keys,
+    file_context_warnings,
+)
+from ._integration.overrides import COOKIE as OVERRIDE_COOKIE
+from ._integration.overrides import PARAM_PREFIX as OVERRIDE_PARAM_PREFIX
+from ._integration.overrides import SALT as OVERRIDE_SALT
+from ._integration.overrides import Outcome as OverrideOutcome
+from ._integration.overrides import forced as forced_overrides
+from ._integration.overrides import has_params as has_override_params
+from ._integration.overrides import resolve as resolve_overrides
+from ._integration.refs import Reference, scan_paths
+from ._integration.refs_report import (
+    DocumentFlags,
+    RefsReport,
+    document_flags,
+    file_flags,
+    references_report,
+    refs_output,
+    snapshot_flags,
+)
 from ._integration.report import (
     EXIT_STATUS,
     HTTP_STATUS,
@@ -46,16 +77,9 @@ from ._integration.report import (
     status_report,
     unconfigured_report,
     unexpected_error,
+    unknown_flag_message,
     validation_report,
 )
-from ._integration.context import guard_context
-from ._integration.overrides import COOKIE as OVERRIDE_COOKIE
-from ._integration.overrides import PARAM_PREFIX as OVERRIDE_PARAM_PREFIX
-from ._integration.overrides import SALT as OVERRIDE_SALT
-from ._integration.overrides import Outcome as OverrideOutcome
-from ._integration.overrides import forced as forced_overrides
-from ._integration.overrides import has_params as has_override_params
-from ._integration.overrides import resolve as resolve_overrides
 from ._integration.settings import (
     DEFAULTS,
     SettingProblem,
@@ -104,31 +128,45 @@ __all__ = [
     "targeting_key",
     "CONFIG_CHANGED",
     "DEFAULTS",
+    "DocumentFlags",
     "EXIT_STATUS",
     "FLAG_CHANGED",
     "FORMATS",
     "HTTP_STATUS",
+    "Reference",
+    "RefsReport",
     "SettingProblem",
     "StatusReport",
+    "SuppliedKeys",
     "build_client",
     "callable_problem",
     "change_signals",
     "configuration_error",
     "container_problem",
     "content_type_for_path",
+    "context_key_warnings",
+    "declared_context_keys",
     "describe_evaluation",
+    "document_flags",
     "evaluation_record",
+    "file_context_warnings",
+    "file_flags",
     "guard_context",
     "import_string",
     "loaded_validation",
     "merged_settings",
     "parse_context_pairs",
     "receiver_name",
+    "references_report",
+    "refs_output",
     "report_receiver_error",
     "resolve_callable",
+    "scan_paths",
     "settings_problems",
+    "snapshot_flags",
     "status_report",
     "unconfigured_report",
     "unexpected_error",
+    "unknown_flag_message",
     "validation_report",
 ]

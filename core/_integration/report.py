@@ -7,6 +7,7 @@ the one-line evaluation, the validation report (all three ``validate`` commands)
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import json
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,8 @@ from appconfig_core._formats.detect import (
 from appconfig_core._runtime.client import FlagClient
 from appconfig_core._sources.content import parse_content
 from appconfig_core.errors import ConfigurationError, DocumentError
+
+from .context_keys import SuppliedKeys, context_key_warnings
 
 #: HTTP status of the health endpoints: a degraded instance still serves its last good flags,
 #: so a load balancer must keep it; only an instance with no flags at all answers 503.
@@ -150,6 +153,14 @@ def describe_evaluation(evaluation: Evaluation) -> str:
     return line
 
 
+def unknown_flag_message(name: str, known: Iterable[str], where: str) -> str:
+    """What every ``eval`` says (and exits 1 for) when ``where`` defines no flag ``name``."""
+    names = sorted(known)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"no flag named {name!r} in {where}{hint} (flags: {', '.join(names) or 'none'})"
+
+
 def evaluation_record(evaluation: Evaluation) -> dict[str, Any]:
     """Every field of ``evaluation`` as a plain dict, for ``--json`` output."""
     return {
@@ -165,14 +176,20 @@ def evaluation_record(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def validation_report(
-    label: str, raw: bytes, content_type: str | None, fmt: str = AUTO
+    label: str,
+    raw: bytes,
+    content_type: str | None,
+    fmt: str = AUTO,
+    *,
+    supplied: SuppliedKeys | None = None,
 ) -> tuple[bool, list[str]]:
     """Validate a document the way every CLI reports it: ``(ok, lines to print)``.
 
     Each problem is one line, ``LABEL: location: message``, then a count; a valid document
     is one ``OK LABEL: <form>, N flags`` line. A document that yields no flags is valid only
     when raw configuration was asked for: with ``auto`` it is more likely a broken flags
-    deployment, so the report says what ``auto`` saw. Never raises.
+    deployment, so the report says what ``auto`` saw. With ``supplied``, a valid document is
+    followed by a ``LABEL: warning:`` line per rule key the context never supplies. Never raises.
     """
     try:
         document = parse_content(raw, content_type)
@@ -196,7 +213,10 @@ def validation_report(
         kind = "Powertools schema"
     else:
         kind = "AppConfig stored form" if is_stored_form(document) else "AppConfig retrieval form"
-    return True, [f"OK {label}: {kind}, {_flags(len(flags))}"]
+    return True, [
+        f"OK {label}: {kind}, {_flags(len(flags))}",
+        *_key_warnings(label, document, supplied, fmt),
+    ]
 
 
 def _no_flags(document: Any, fmt: str) -> str:
@@ -253,10 +273,13 @@ def import_string(dotted: str) -> Any:
         raise ConfigurationError(f"module {module_name!r} has no attribute {attribute!r}") from None
 
 
-def loaded_validation(client: FlagClient) -> tuple[bool, list[str]]:
+def loaded_validation(
+    client: FlagClient, *, supplied: SuppliedKeys | None = None
+) -> tuple[bool, list[str]]:
     """``validate`` without a file: whether ``client``'s source served a valid document.
 
     Starts ``client`` (idempotent). A rejected version fails even while older flags serve.
+    ``supplied`` adds the warnings `validation_report` adds.
     """
     client.start()
     status = client.status
@@ -268,8 +291,20 @@ def loaded_validation(client: FlagClient) -> tuple[bool, list[str]]:
         ]
     if not status.ready:
         return False, [f"{label}: no valid document was loaded: {status.last_error or 'no answer'}"]
-    count = len(client.snapshot().flag_names)
-    return True, [f"OK {label}: version {status.version or '-'} ({status.origin}), {_flags(count)}"]
+    snapshot = client.snapshot()
+    count = len(snapshot.flag_names)
+    return True, [
+        f"OK {label}: version {status.version or '-'} ({status.origin}), {_flags(count)}",
+        *_key_warnings(label, snapshot.document, supplied, AUTO),
+    ]
+
+
+def _key_warnings(label: str, document: Any, supplied: SuppliedKeys | None, fmt: str) -> list[str]:
+    if supplied is None:
+        return []
+    return [
+        f"{label}: warning: {text}" for text in context_key_warnings(document, supplied, fmt=fmt)
+    ]
 
 
 def _flags(count: int) -> str:

@@ -218,11 +218,11 @@ class TestEval:
         assert "--at expects an ISO 8601" in capsys.readouterr().err
 
     def test_unknown_flag(self, capsys: pytest.CaptureFixture[str], flags_file: str) -> None:
-        """An unknown flag exits 1, naming the flags the file has."""
+        """An unknown flag exits 1, suggesting the close name and listing the file's flags."""
         assert main(["eval", flags_file, "premum"]) == 1
         assert (
-            f"appconfig-flags: no flag named 'premum' in {flags_file} (flags: night, plain,"
-            " premium)\n"
+            f"appconfig-flags: no flag named 'premum' in {flags_file}; did you mean 'premium'?"
+            " (flags: night, plain, premium)\n"
         ) == capsys.readouterr().err
 
     def test_invalid_document(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
