@@ -11,6 +11,10 @@ from types import FrameType
 
 from ._server import DevServer
 
+#: The poll interval the command imposes unless told otherwise: on a developer's machine a
+#: flag edit should show within about a second, not AppConfig's minute.
+LOCAL_POLL_INTERVAL = 1.0
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -23,9 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--poll-interval",
         type=float,
-        default=None,
+        default=LOCAL_POLL_INTERVAL,
         metavar="S",
-        help="poll interval imposed on every session, in seconds (default: what the client asks)",
+        help=(
+            f"poll interval imposed on every session, in seconds (default {LOCAL_POLL_INTERVAL:g},"
+            " so an edit shows within about a second; 0 = what each client asks, else 60)"
+        ),
     )
     parser.add_argument("--agent-token", default=None, help="bearer token the Agent API requires")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
@@ -44,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             args.root,
             host=args.host,
             port=args.port,
-            poll_interval=args.poll_interval,
+            poll_interval=args.poll_interval or None,
             agent_token=args.agent_token,
         ).start()
     except (ValueError, OSError) as exc:
@@ -58,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     print(f"AppConfig dev server serving {server.root} at {server.url}", flush=True)
     print(f"export AWS_ENDPOINT_URL_APPCONFIGDATA={server.url}", flush=True)
+    if args.poll_interval:
+        print(
+            f"Clients poll every {args.poll_interval:g} s: an edit shows within that.", flush=True
+        )
     print(f"Agent API: {server.url}/applications/APP/environments/ENV/configurations/PROFILE")
     print("Press Ctrl-C to stop.", flush=True)
     try:

@@ -349,6 +349,8 @@ def assert_serves(command: str, docs_env: DocsEnvironment) -> None:
     finally:
         process.terminate()
         process.wait(TIMEOUT)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 class TestDocumentBlocks:
