@@ -2,7 +2,8 @@
 
 The core owns the meaning and the checks of the shared keys
 (`appconfig_core.integration.settings_problems`); this module only adds the prefix and the
-keys that exist in Flask alone: ``CONTEXT`` (E006) and ``HEALTH_URL`` (E009).
+keys that exist in Flask alone: ``CONTEXT`` (E006), ``HEALTH_URL`` and ``BROWSER_FLAGS_URL``
+(E009).
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ from appconfig_core.integration import (
 PREFIX: Final = "APPCONFIG_"
 
 #: Keys only the Flask extension reads, with their defaults.
-ADAPTER_DEFAULTS: Final[Mapping[str, Any]] = {"CONTEXT": None, "HEALTH_URL": None}
+ADAPTER_DEFAULTS: Final[Mapping[str, Any]] = {
+    "CONTEXT": None,
+    "HEALTH_URL": None,
+    "BROWSER_FLAGS_URL": None,
+}
 ADAPTER_KEYS: Final = frozenset(ADAPTER_DEFAULTS)
 
 ContextFunction = Callable[[], Mapping[str, Any]]
@@ -39,9 +44,12 @@ log = logging.getLogger("flask_appconfig")
 
 #: The health view's endpoint name (``url_for("appconfig_health")``).
 HEALTH_ENDPOINT: Final = "appconfig_health"
+#: The browser flags view's endpoint name (``url_for("appconfig_browser_flags")``).
+BROWSER_ENDPOINT: Final = "appconfig_browser_flags"
 
 _CONTEXT_HINT: Final = "use a function taking no arguments that returns a dict, or its dotted path"
 _HEALTH_HINT: Final = 'use a path such as "/-/flags", or None to serve no health endpoint'
+_BROWSER_HINT: Final = 'use a path such as "/-/flags.json", or None to serve no JSON endpoint'
 
 
 def set_defaults(config: Config) -> None:
@@ -77,23 +85,28 @@ def find_problems(
             hint=_CONTEXT_HINT,
             allow_object=True,
         ),
-        _health_url_problem(settings.get("HEALTH_URL")),
     ]
-    url = settings.get("HEALTH_URL")
-    if app is not None and found[-1] is None and url is not None:
-        found.append(health_route_problem(app, url, HEALTH_ENDPOINT))
+    for key, endpoint in (("HEALTH_URL", HEALTH_ENDPOINT), ("BROWSER_FLAGS_URL", BROWSER_ENDPOINT)):
+        url = settings.get(key)
+        problem = _url_problem(url, key)
+        if problem is None and app is not None and url is not None:
+            problem = health_route_problem(app, url, endpoint, key=key)
+        found.append(problem)
     return problems + [problem for problem in found if problem is not None]
 
 
-def _health_url_problem(url: Any) -> SettingProblem | None:
+def _url_problem(url: Any, key: str) -> SettingProblem | None:
     if url is None or (isinstance(url, str) and url.startswith("/")):
         return None
     shown = repr(url) if isinstance(url, str) else type(url).__name__
-    return SettingProblem("E009", PREFIX + "HEALTH_URL", f"{shown} is not a path", _HEALTH_HINT)
+    hint = _HEALTH_HINT if key == "HEALTH_URL" else _BROWSER_HINT
+    return SettingProblem("E009", PREFIX + key, f"{shown} is not a path", hint)
 
 
-def health_route_problem(app: Flask, url: str, endpoint: str) -> SettingProblem | None:
-    """E009 when another view of ``app`` already answers GET at ``url``.
+def health_route_problem(
+    app: Flask, url: str, endpoint: str, *, key: str = "HEALTH_URL"
+) -> SettingProblem | None:
+    """E009 when another view of ``app`` already answers GET at ``url`` (the path of ``key``).
 
     Werkzeug would keep both rules and serve only one of them, silently: either the health
     endpoint or the application's own page would never be reached.
@@ -102,7 +115,7 @@ def health_route_problem(app: Flask, url: str, endpoint: str) -> SettingProblem 
         if rule.rule == url and rule.endpoint != endpoint and "GET" in (rule.methods or ()):
             return SettingProblem(
                 "E009",
-                PREFIX + "HEALTH_URL",
+                PREFIX + key,
                 f"{url!r} is already the route of the view {rule.endpoint!r}",
                 "choose a path no view of the app uses, e.g. '/-/flags'",
             )

@@ -23,6 +23,7 @@ from appconfig_core.integration import (
 )
 from appconfig_core.testing import Predicate, force_variant
 
+from ._browser import install_browser
 from ._cli import appconfig_cli
 from ._config import (
     ADAPTER_KEYS,
@@ -35,7 +36,9 @@ from ._config import (
 )
 from ._health import add_health_route
 from ._jinja import install_jinja
+from ._overrides import install_overrides, permission_for
 from ._state import EXTENSION_KEY, AppState, forget_request_view
+from ._visitor import install_visitor
 from .signals import config_changed, flag_changed
 
 log = logging.getLogger("flask_appconfig")
@@ -69,6 +72,12 @@ class AppConfigFlags:
     - ``APPCONFIG_CONTEXT`` ``None``: a function of no arguments (or its dotted path)
       returning the request's evaluation context
     - ``APPCONFIG_HEALTH_URL`` ``None``: a path to serve the JSON health endpoint at
+    - ``APPCONFIG_BROWSER_FLAGS`` ``None``: the flags (and attributes) ``flags_json()``
+      and ``APPCONFIG_BROWSER_FLAGS_URL`` (``None``: no route) hand to the browser
+    - ``APPCONFIG_OVERRIDES`` ``False``: QA overrides; ``True`` admits them in debug mode,
+      or a function (or its dotted path) of no arguments decides
+    - ``APPCONFIG_VISITOR_COOKIE`` ``"appconfig_visitor"`` (``None``: anonymous visitors get
+      no key), ``APPCONFIG_VISITOR_MAX_AGE`` a year, in seconds
     """
 
     def __init__(self, app: Flask | None = None, *, client: FlagClient | None = None) -> None:
@@ -108,6 +117,11 @@ class AppConfigFlags:
         self._states[app] = state
         app.extensions[EXTENSION_KEY] = self
         install_jinja(app)
+        install_browser(app, settings["BROWSER_FLAGS"], settings["BROWSER_FLAGS_URL"])
+        install_visitor(app)
+        permission = permission_for(settings["OVERRIDES"])
+        if permission is not None:
+            install_overrides(app, permission)
         app.cli.add_command(appconfig_cli)
         if settings["HEALTH_URL"]:
             add_health_route(app, settings["HEALTH_URL"])

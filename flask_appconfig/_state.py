@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any, Final
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
 from appconfig_core import FlagClient, FlagsView
+from appconfig_core.integration import LazyContext, targeting_key
 
 from ._config import ContextFunction
+from ._overrides import overridden
+from ._visitor import visitor_id
 
 if TYPE_CHECKING:
     from ._extension import AppConfigFlags
@@ -54,7 +57,7 @@ class AppState:
         if pinned is not None and pinned[0] is current:
             return pinned[1]
         self.ensure_started()
-        view = self.client.view(self.context)
+        view = overridden(self.client.view(self.context))
         # A request context reuses an app context already pushed for the same app, so ``g``
         # can outlive one request: the view remembers which request it belongs to.
         setattr(store, _G_VIEW, (current, view))
@@ -72,14 +75,39 @@ def _nothing() -> None:
 
 
 def default_context() -> Mapping[str, Any]:
-    """``{"user_id": ...}`` for a user logged in with Flask-Login, else an empty context."""
+    """``user_id`` of a user logged in with Flask-Login (else None), ``visitor_id`` of an
+    anonymous visitor (else None) and ``targeting_key``, the one or the other.
+
+    Each is computed when a rule first reads it; the visitor's cookie is issued only then.
+    """
+    return LazyContext(_DEFAULT_CONTEXT)
+
+
+def _user_id(context: LazyContext) -> Any:  # noqa: ARG001 - a LazyContext function
     login = sys.modules.get("flask_login")
     if login is None or not hasattr(current_app, "login_manager"):
-        return {}
+        return None
     user = login.current_user
     if user is None or not getattr(user, "is_authenticated", False):
-        return {}
-    return {"user_id": user.get_id()}
+        return None
+    return user.get_id()
+
+
+def _visitor_id(context: LazyContext) -> str | None:
+    return None if context["user_id"] is not None else visitor_id()
+
+
+def _targeting_key(context: LazyContext) -> Any:
+    return targeting_key(context["user_id"], context["visitor_id"])
+
+
+_DEFAULT_CONTEXT: Final[Mapping[str, Callable[[LazyContext], Any]]] = {
+    "user_id": _user_id,
+    "visitor_id": _visitor_id,
+    "targeting_key": _targeting_key,
+}
+#: The keys of `default_context`, for checking rules against them.
+DEFAULT_CONTEXT_KEYS: Final = frozenset(_DEFAULT_CONTEXT)
 
 
 def forget_request_view() -> None:

@@ -196,15 +196,17 @@ class FlagsView:
 
         The adapters build a request's view first and lay a tester's overrides over it
         only when the request may carry them. Evaluations are not carried over; a context
-        already built is.
+        already built and the Agent's answer already fetched are.
         """
         context: ContextSource = self._context if self._context is not None else self._factory
-        return FlagsView(
+        view = FlagsView(
             self._snapshot,
             context,
             resolver=self._resolver,
             overrides={**self._overrides, **overrides},
         )
+        view._resolved = self._resolved  # an answer prefetched off the event loop stays valid
+        return view
 
     @property
     def evaluated(self) -> Mapping[str, Evaluation]:

@@ -51,22 +51,28 @@ def targeting_key(user_id: Any, visitor_id: str | None) -> Any:
 class LazyContext(Mapping[str, Any]):
     """A context whose every key is computed on first read, then kept.
 
-    ``compute`` maps each key to a function of no arguments. Rules read a context with
-    ``get``, so a key no rule reads is never computed.
+    ``compute`` maps each key to a function of the context itself, so one key can be made
+    of others (``targeting_key`` of ``user_id`` and ``visitor_id``) and the functions can
+    be module-level: ``source`` is what they read (a Django request; nothing in Flask,
+    whose request is global). Rules read a context with ``get``, so a key no rule reads
+    is never computed.
     """
 
-    __slots__ = ("_compute", "_values")
+    __slots__ = ("_compute", "_values", "source")
 
-    def __init__(self, compute: Mapping[str, Callable[[], Any]]) -> None:
+    def __init__(
+        self, compute: Mapping[str, Callable[[LazyContext], Any]], source: Any = None
+    ) -> None:
         self._compute = compute
         self._values: dict[str, Any] = {}
+        self.source = source
 
     def __getitem__(self, key: str) -> Any:
         try:
             return self._values[key]
         except KeyError:
             compute = self._compute[key]
-        value = self._values[key] = compute()
+        value = self._values[key] = compute(self)
         return value
 
     def __iter__(self) -> Iterator[str]:

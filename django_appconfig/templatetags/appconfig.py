@@ -1,4 +1,5 @@
-"""``{% load appconfig %}``: ``{% flag %}``, ``{% flag_value %}`` and ``{% variant %}``.
+"""``{% load appconfig %}``: ``{% flag %}``, ``{% flag_value %}``, ``{% variant %}`` and
+``{% flags_json %}``.
 
 A flag name is a quoted literal or a template variable; a bare word that is not a variable
 holding a string is taken as the name itself, so ``{% flag new_checkout %}`` reads as it
@@ -13,8 +14,12 @@ from typing import Any
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token, render_value_in_context
 from django.template.context import Context
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
 
 from appconfig_core import FlagsView
+from appconfig_core.integration import BROWSER_ELEMENT_ID
+from django_appconfig._browser import payload
 from django_appconfig._flags import detached_flags
 
 register: template.Library = template.Library()
@@ -146,3 +151,13 @@ def do_flag_value(parser: Parser, token: Token) -> ValueNode:
 @register.tag("variant")
 def do_variant(parser: Parser, token: Token) -> ValueNode:
     return _value_tag(parser, token, variant=True)
+
+
+@register.simple_tag(takes_context=True)
+def flags_json(context: Context, element_id: str = BROWSER_ELEMENT_ID) -> SafeString:
+    """``{% flags_json %}``: the ``BROWSER_FLAGS`` answers in a ``<script type="application/json">``.
+
+    Page code reads them with ``JSON.parse(document.getElementById("appconfig-flags")
+    .textContent)``; ``<``, ``>`` and ``&`` are escaped, so no value can close the element.
+    """
+    return json_script(payload(context_flags(context)), element_id)

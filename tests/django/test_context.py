@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.test import RequestFactory
 
+from appconfig_core.integration import is_visitor_id
 from django_appconfig._context import UserContext, user_context
 
 pytestmark = pytest.mark.django_db
@@ -30,18 +31,24 @@ class TestUserContext:
             "is_authenticated": True,
             "is_staff": True,
             "groups": ["alpha", "beta"],
+            "visitor_id": None,
+            "targeting_key": user.pk,
         }
 
     @pytest.mark.parametrize(
         "user", [AnonymousUser(), None], ids=["anonymous", "no-auth-middleware"]
     )
     def test_anonymous(self, user: Any) -> None:
-        """An anonymous visitor, or a request with no ``user`` at all, is nobody in particular."""
-        assert dict(context_of(user)) == {
+        """An anonymous visitor, or a request with no ``user`` at all, is known by a visitor key only."""
+        context = dict(context_of(user))
+        visitor = context.pop("visitor_id")
+        assert is_visitor_id(visitor)
+        assert context == {
             "user_id": None,
             "is_authenticated": False,
             "is_staff": False,
             "groups": [],
+            "targeting_key": visitor,
         }
 
     def test_non_scalar_primary_key_is_a_string(self) -> None:
@@ -70,7 +77,7 @@ class TestUserContext:
         assert user_context(request) is user_context(request)
 
     def test_unknown_key(self) -> None:
-        """Keys other than the four are missing, as in a dict."""
+        """Keys other than the six are missing, as in a dict."""
         context = context_of(None)
         assert context.get("email") is None
         with pytest.raises(KeyError):

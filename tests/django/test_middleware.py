@@ -43,7 +43,14 @@ class TestSyncRequests:
         """An anonymous visitor gets the default user context and the fallback variant."""
         body = client.get("/context/").json()
         assert body["vip"] is False
-        assert body["context_keys"] == ["groups", "is_authenticated", "is_staff", "user_id"]
+        assert body["context_keys"] == [
+            "groups",
+            "is_authenticated",
+            "is_staff",
+            "targeting_key",
+            "user_id",
+            "visitor_id",
+        ]
 
     @pytest.mark.django_db
     def test_staff_user_is_targeted(self, flags_file: FlagsFile, client: Client) -> None:

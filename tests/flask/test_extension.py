@@ -95,7 +95,7 @@ class TestInitApp:
         """Each APPCONFIG_* key init_app defaults is listed in the class docstring and docs/flask.md."""
         docs = (Path(__file__).parents[2] / "docs" / "flask.md").read_text()
         keys = [key for key in app.config if key.startswith("APPCONFIG_")]
-        assert len(keys) == len(DEFAULTS) + 2
+        assert len(keys) == len(DEFAULTS) + 3
         assert [key for key in keys if f"``{key}``" not in (AppConfigFlags.__doc__ or "")] == []
         assert [key for key in keys if f"| `{key}` |" not in docs] == []
 

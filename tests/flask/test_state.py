@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from appconfig_core import Content, FetchResult, FlagClient
+from appconfig_core.integration import is_visitor_id
 from flask_appconfig import AppConfigFlags, current_flags
 from flask_appconfig._state import state_for
 
@@ -99,27 +100,39 @@ def _fake_login(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
 
 
 class TestDefaultContext:
-    def test_empty_without_flask_login(self, app: Flask) -> None:
-        """Without Flask-Login the default context is empty."""
+    def test_visitor_key_without_flask_login(self, app: Flask) -> None:
+        """Without Flask-Login there is no user id; the visitor key is the targeting key."""
+        app.secret_key = "tests"
         with app.test_request_context():
-            assert dict(current_flags.context) == {}
+            context = dict(current_flags.context)
+        assert context["user_id"] is None
+        assert is_visitor_id(context["visitor_id"])
+        assert context["targeting_key"] == context["visitor_id"]
 
     def test_user_id_when_logged_in(self, app: Flask, fake_login: Any) -> None:
         """With Flask-Login on the app, a logged-in user's id is in the context."""
         app.login_manager = object()  # type: ignore[attr-defined]
         fake_login.current_user = FakeUser("42")
         with app.test_request_context():
-            assert dict(current_flags.context) == {"user_id": "42"}
+            assert dict(current_flags.context) == {
+                "user_id": "42",
+                "visitor_id": None,
+                "targeting_key": "42",
+            }
 
     def test_anonymous_user(self, app: Flask, fake_login: Any) -> None:
-        """An anonymous user adds nothing."""
+        """An anonymous user has no user id; without a SECRET_KEY no visitor key either."""
         app.login_manager = object()  # type: ignore[attr-defined]
         fake_login.current_user = FakeUser(None)
         with app.test_request_context():
-            assert dict(current_flags.context) == {}
+            assert dict(current_flags.context) == {
+                "user_id": None,
+                "visitor_id": None,
+                "targeting_key": None,
+            }
 
     def test_flask_login_not_set_up_on_this_app(self, app: Flask, fake_login: Any) -> None:
-        """Flask-Login installed but without a LoginManager on the app adds nothing."""
+        """Flask-Login installed but without a LoginManager on the app gives no user id."""
         fake_login.current_user = FakeUser("42")
         with app.test_request_context():
-            assert dict(current_flags.context) == {}
+            assert current_flags.context["user_id"] is None
