@@ -416,7 +416,7 @@ class TestExampleFlagFile:
         """Some users fall in the example's 50% split and get reason SPLIT."""
         reasons = set()
         for i in range(20):
-            main(["eval", EXAMPLE, "recommendations", "-c", f"user=u{i}", "--json"])
+            main(["eval", EXAMPLE, "recommendations", "-c", f"user_id=u{i}", "--json"])
             reasons.add(json.loads(capsys.readouterr().out)["reason"])
         assert reasons == {"SPLIT", "DEFAULT"}
 

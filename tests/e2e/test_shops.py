@@ -56,7 +56,7 @@ COMMANDS = {
     ),
 }
 
-SPLIT_RULE = re.compile(r'\(split pct::(?P<pct>[\d.]+) by::\$user seed::"(?P<seed>[^"]+)"\)')
+SPLIT_RULE = re.compile(r'\(split pct::(?P<pct>[\d.]+) by::\$user_id seed::"(?P<seed>[^"]+)"\)')
 
 
 def split_users() -> tuple[str, str]:
@@ -64,7 +64,7 @@ def split_users() -> tuple[str, str]:
     document = json.loads((EXAMPLES / "appconfig" / PROFILE_FILE).read_text(encoding="utf-8"))
     rules = [v.get("rule", "") for v in document["values"]["recommendations"]["_variants"]]
     match = next(filter(None, map(SPLIT_RULE.search, rules)), None)
-    assert match, "the recommendations flag no longer splits by $user; update this test"
+    assert match, "the recommendations flag no longer splits by $user_id; update this test"
     seed, pct = match["seed"], float(match["pct"])
     names = (f"shopper-{n}" for n in count(1))
     inside = next(name for name in names if in_split(seed, name, pct))

@@ -24,10 +24,15 @@ def visitor_context(request: HttpRequest) -> dict[str, Any]:
     """The evaluation context (``APPCONFIG["CONTEXT"]``): what the flag rules can test.
 
     The ``recommendations`` flag gives ``$email`` addresses at example.com the staff
-    layout, and splits everyone else by ``$user``; an anonymous visitor gets the default.
+    layout, and splits everyone else by ``$user_id`` (the project's key for who the visitor is);
+    an anonymous visitor gets the default.
     """
     name = visitor_name(request)
-    return {"user": name, "email": name if name and "@" in name else None}
+    return {"user_id": name, "email": name if name and "@" in name else None}
+
+
+#: What the rules may read; ``validate`` and the checks warn about rules reading other keys.
+visitor_context.context_keys = ("user_id", "email")  # type: ignore[attr-defined]
 
 
 def flag_rows(flags: FlagsView) -> list[dict[str, Any]]:
