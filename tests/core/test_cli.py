@@ -421,6 +421,63 @@ class TestExampleFlagFile:
         assert reasons == {"SPLIT", "DEFAULT"}
 
 
+class TestValidateContextKeys:
+    def test_warns_about_keys_the_context_lacks(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--context-keys makes validate warn, still exiting 0, for a rule key not in the list."""
+        assert main(["validate", EXAMPLE, "--context-keys", "userId,email"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert [
+            f"OK {EXAMPLE}: AppConfig stored form, 5 flags",
+            f"{EXAMPLE}: warning: values.recommendations._variants[1].rule reads context key"
+            " 'user_id', which the context (--context-keys) never supplies (it supplies email,"
+            " userId); did you mean 'userId'?",
+        ] == lines
+
+    def test_silent_without_the_option_or_when_every_key_is_listed(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Without --context-keys nothing is known to be missing; with all keys, nothing is."""
+        main(["validate", EXAMPLE])
+        main(["validate", EXAMPLE, "--context-keys", "user_id, email"])
+        assert 2 == len(capsys.readouterr().out.splitlines())
+
+
+SAMPLE = Path(__file__).parent / "integration" / "refs_sample"
+
+
+class TestRefs:
+    def test_sample_tree_fails_on_its_typos(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The seeded typos exit 1, each on its own file:line error line."""
+        monkeypatch.chdir(SAMPLE)
+        assert main(["refs", "--document", "flags.json"]) == 1
+        out = capsys.readouterr().out.splitlines()
+        errors = [line for line in out if ": error: " in line]
+        assert [line.split(": error:")[0] for line in errors] == [
+            "shop/templates/shop/page.html:5",
+            "shop/views.py:16",
+        ]
+
+    def test_example_projects_are_clean(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The shops read only flags their document defines: exit 0, legacy_search left unread."""
+        shops = str(Path(EXAMPLE).parents[1])
+        assert main(["refs", shops, "--document", EXAMPLE, "--json"]) == 0
+        body = json.loads(capsys.readouterr().out)
+        assert ([], ["legacy_search"]) == (body["missing"], body["unreferenced"])
+        assert main(["refs", shops, "--document", EXAMPLE, "--strict"]) == 1
+
+    def test_usage_errors_exit_2(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A missing path, an unreadable or invalid document are usage errors (exit 2)."""
+        assert main(["refs", str(tmp_path / "none"), "--document", EXAMPLE]) == 2
+        assert "no such file or directory" in capsys.readouterr().err
+        assert main(["refs", str(tmp_path), "--document", str(tmp_path / "none.json")]) == 2
+        assert "cannot read" in capsys.readouterr().err
+        bad = write(tmp_path, {"a": {"default": "yes"}})
+        assert main(["refs", str(tmp_path), "--document", bad]) == 2
+        assert "not a valid flags document" in capsys.readouterr().err
+
+
 class TestEntryPoints:
     def test_console_script(self) -> None:
         """The installed appconfig-flags console script runs main()."""
