@@ -1,5 +1,7 @@
 """``flask appconfig status|list|eval|validate``: look at the flags an app would serve.
 
+The commands send none of the app's change signals: its receivers are for the app serving.
+
 The same reports as ``manage.py appconfig`` and ``appconfig-flags`` (`appconfig_core.integration`):
 ``status`` exits 0 ok, 1 degraded, 2 unavailable; ``validate`` exits 1 for an invalid
 document, or one with no flags unless ``--format raw``.
@@ -8,6 +10,7 @@ document, or one with no flags unless ``--format raw``.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -56,8 +59,21 @@ def _app() -> Flask:
     return app
 
 
+#: Apps a ``flask appconfig`` command ran in. Their change signals are not sent: a command
+#: is not the app serving, and the app's receivers (cache purges, notices) must not run
+#: because someone looked at the flags.
+_QUIET: weakref.WeakSet[Flask] = weakref.WeakSet()
+
+
+def signals_muted(app: Flask) -> bool:
+    """Whether a ``flask appconfig`` command ran in ``app``, so its signals stay unsent."""
+    return app in _QUIET
+
+
 def _started_state() -> AppState:
-    state = state_for(_app())
+    app = _app()
+    _QUIET.add(app)
+    state = state_for(app)
     state.ensure_started()
     return state
 

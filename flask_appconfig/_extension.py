@@ -24,7 +24,7 @@ from appconfig_core.integration import (
 from appconfig_core.testing import Predicate, force_variant
 
 from ._browser import install_browser
-from ._cli import appconfig_cli
+from ._cli import appconfig_cli, signals_muted
 from ._config import (
     ADAPTER_KEYS,
     PREFIX,
@@ -211,7 +211,7 @@ def _signal_bridge(app: Flask) -> Callable[[ChangeEvent], None]:
 
     def bridge(event: ChangeEvent) -> None:
         sender = app_ref()
-        if sender is None:
+        if sender is None or signals_muted(sender):
             return
         with sender.app_context():
             for name, kwargs in change_signals(event):
