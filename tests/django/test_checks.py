@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.core.checks import Warning as CheckWarning
 from django.test import override_settings
 
 from django_appconfig._client import current_client, reset_client
+from django_appconfig._context import KEYS
 
 HINT_NAME = "set it to the AppConfig {} name or ID"
 NAMES = {"APPLICATION": "a", "ENVIRONMENT": "e", "PROFILE": "p"}
@@ -267,4 +269,68 @@ class TestCheckSettings:
         reset_client()
         with override_settings(APPCONFIG=NAMES):
             run_checks()
+            assert current_client() is None
+
+
+SPLIT_BY_USER_ID_TYPO = {
+    "version": "1",
+    "flags": {"recs": {"name": "Recommendations"}},
+    "values": {
+        "recs": {
+            "_variants": [
+                {"name": "half", "enabled": True, "rule": "(split pct::50 by::$userId)"},
+                {"name": "default", "enabled": False},
+            ]
+        }
+    },
+}
+
+
+def declared_context(request: object) -> dict[str, object]:
+    return {}
+
+
+declared_context.context_keys = ("userId",)  # type: ignore[attr-defined]
+
+
+class TestRuleContextKeys:
+    @pytest.fixture
+    def flags_path(self, tmp_path: Path) -> str:
+        path = tmp_path / "flags.json"
+        path.write_text(json.dumps(SPLIT_BY_USER_ID_TYPO))
+        return str(path)
+
+    def test_a_rule_key_the_default_context_lacks_is_w002(self, flags_path: str) -> None:
+        """``$userId`` against the default context warns, listing its keys and suggesting user_id."""
+        with override_settings(APPCONFIG={"SOURCE": "file", "FILE": flags_path}):
+            assert appconfig_messages() == [
+                CheckWarning(
+                    "APPCONFIG.FILE: values.recs._variants[0].rule reads context key 'userId',"
+                    " which the default Django context never supplies (it supplies"
+                    f" {', '.join(sorted(KEYS))}); did you mean 'user_id'?",
+                    hint="supply the key from the context function, or make the rule read a key"
+                    " it supplies (the project's convention is user_id)",
+                    id="django_appconfig.W002",
+                )
+            ]
+
+    def test_a_context_function_declaring_the_key_passes(self, flags_path: str) -> None:
+        """A CONTEXT function whose ``context_keys`` list the key gives no warning."""
+        dotted = f"{__name__}.declared_context"
+        settings = {"SOURCE": "file", "FILE": flags_path, "CONTEXT": dotted}
+        with override_settings(APPCONFIG=settings):
+            assert appconfig_messages() == []
+
+    def test_an_undeclared_context_function_is_not_guessed(self, flags_path: str) -> None:
+        """A CONTEXT function without ``context_keys`` supplies unknown keys: no warning."""
+        dotted = f"{__name__}.context_for_tests"
+        settings = {"SOURCE": "file", "FILE": flags_path, "CONTEXT": dotted}
+        with override_settings(APPCONFIG=settings):
+            assert appconfig_messages() == []
+
+    def test_network_sources_are_not_fetched(self) -> None:
+        """The agent and AppConfig sources are not read by checks, so they get no W002."""
+        reset_client()
+        with override_settings(APPCONFIG=NAMES):
+            assert appconfig_messages() == []
             assert current_client() is None

@@ -1,16 +1,22 @@
-"""``manage.py appconfig status|list|eval|validate``."""
+"""``manage.py appconfig status|list|eval|validate|refs``."""
 
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from appconfig_core.devserver import DevServer
 from appconfig_core.integration import unconfigured_report
 from django_appconfig import get_client
+from django_appconfig._client import reset_client
+from django_appconfig._context import KEYS
 from tests.support import wait_until
 
 from .conftest import WAIT, FlagsFile
@@ -149,3 +155,121 @@ class TestAppconfigCommand:
         monkeypatch.setattr(appconfig, "get_client", broken)
         with pytest.raises(CommandError, match=r"^unexpected TypeError: surprise \(a bug in"):
             run("list")
+
+
+SAMPLE = Path(__file__).parents[1] / "core" / "integration" / "refs_sample"
+EXAMPLE = Path(__file__).parents[2] / "example_projects" / "appconfig" / "shop:demo:flags.json"
+
+
+class TestEval:
+    def test_unknown_flag_exits_1(self, flags_file: FlagsFile) -> None:
+        """``eval`` of a flag the loaded document lacks exits 1, suggesting the close name."""
+        error, lines = failing("eval", "new_chekout")
+        assert 1 == error.returncode
+        assert [] == lines
+        version = get_client().status.version
+        assert str(error) == (
+            f"no flag named 'new_chekout' in version {version} of file {flags_file.path}; did you mean"
+            " 'new_checkout'? (flags: dark_mode, new_checkout, vip)"
+        )
+
+
+@pytest.fixture
+def agent(tmp_path: Path, settings: Any) -> Iterator[DevServer]:
+    """The process client reading a profile through the local server's Agent API."""
+    from .test_agent_variants import STORED as AGENT_STORED
+
+    (tmp_path / "shop:test:flags.featureflags.json").write_text(json.dumps(AGENT_STORED))
+    with DevServer(tmp_path) as server:
+        settings.APPCONFIG = {
+            "SOURCE": "agent",
+            "APPLICATION": "shop",
+            "ENVIRONMENT": "test",
+            "PROFILE": "flags",
+            "AGENT_URL": server.url,
+            "POLL_INTERVAL": 3600,
+            "START_TIMEOUT": 5.0,
+        }
+        yield server
+        reset_client()
+
+
+class TestEvalThroughTheAgent:
+    def test_context_reaches_the_agent(self, agent: DevServer) -> None:
+        """``eval -c`` of a flag the Agent evaluates asks the Agent with that context."""
+        before = sum(1 for record in agent.requests if record.operation == "Agent")
+        staff = run("eval", "vip", "-c", "is_staff=true")
+        assert staff == 'vip: on (variant \'staff\', TARGETING_MATCH) {"tier": "gold"}\n'
+        assert run("eval", "vip").startswith("vip: off (variant 'everyone'")
+        assert sum(1 for record in agent.requests if record.operation == "Agent") > before
+
+
+class TestValidateContextKeys:
+    def test_a_rule_key_the_default_context_lacks_warns(self, tmp_path: Path) -> None:
+        """``validate`` passes and warns about a rule reading a key the context never supplies."""
+        path = tmp_path / "flags.json"
+        path.write_text(EXAMPLE.read_text().replace("by::$user_id", "by::$userId"))
+        lines = run("validate", str(path)).splitlines()
+        assert f"OK {path}: AppConfig stored form, 5 flags" == lines[0]
+        assert [
+            f"{path}: warning: values.recommendations._variants[0].rule reads context key"
+            f" 'email', which the default Django context never supplies (it supplies"
+            f" {', '.join(sorted(KEYS))})",
+            f"{path}: warning: values.recommendations._variants[1].rule reads context key"
+            f" 'userId', which the default Django context never supplies (it supplies"
+            f" {', '.join(sorted(KEYS))}); did you mean 'user_id'?",
+        ] == lines[1:]
+
+
+class TestRefs:
+    @pytest.fixture
+    def sample(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+        shutil.copytree(SAMPLE, tmp_path / "sample")
+        monkeypatch.chdir(tmp_path / "sample")
+        return tmp_path / "sample"
+
+    def test_against_a_document_file(self, sample: Path) -> None:
+        """``refs --document`` prints the seeded typos and exits 1."""
+        error, lines = failing("refs", "--document", "flags.json")
+        assert 1 == error.returncode
+        assert [
+            "shop/templates/shop/page.html:5",
+            "shop/views.py:16",
+        ] == [line.split(": error:")[0] for line in lines if ": error: " in line]
+
+    def test_against_the_loaded_flags(self, flags_file: FlagsFile, tmp_path: Path) -> None:
+        """Without --document the live configuration is compared; unreferenced flags warn."""
+        code = tmp_path / "code"
+        code.mkdir()
+        (code / "views.py").write_text('flags_for(request).is_enabled("new_checkout")\n')
+        lines = run("refs", str(code)).splitlines()
+        label = f"version {get_client().status.version} of file {flags_file.path}"
+        assert [
+            f"{label}: warning: flag 'dark_mode' is defined but nothing references it",
+            f"{label}: warning: flag 'vip' is defined but nothing references it",
+            f"1 file scanned against {label} (3 flags): 0 missing, 0 deprecated still"
+            " referenced, 2 unreferenced",
+        ] == lines
+        error, _ = failing("refs", str(code), "--strict")
+        assert 1 == error.returncode
+
+    def test_json_on_the_example_shop(self) -> None:
+        """The Django example shop read against its document: nothing missing, as JSON."""
+        shop = EXAMPLE.parents[1] / "django_shop"
+        body = json.loads(run("refs", str(shop), "--document", str(EXAMPLE), "--json"))
+        assert [] == body["missing"]
+        assert {"new_checkout", "promo_banner", "recommendations", "gift_cards"} <= {
+            name for name in body["flags"] if name not in body["unreferenced"]
+        }
+
+    def test_nothing_to_compare_exits_2(self, tmp_path: Path, settings: Any) -> None:
+        """With no flags loaded and no --document, refs exits 2 saying what to pass."""
+        path = tmp_path / "flags.json"
+        path.write_text("[broken")
+        settings.APPCONFIG = {"SOURCE": "file", "FILE": str(path), "START_TIMEOUT": 0}
+        try:
+            error, _ = failing("refs", str(tmp_path))
+        finally:
+            reset_client()
+        assert 2 == error.returncode
+        assert "pass --document FILE" in str(error)

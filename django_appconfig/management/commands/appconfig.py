@@ -1,8 +1,10 @@
-"""``python manage.py appconfig status|list|eval NAME [-c k=v]|validate [FILE] [--format F]``.
+"""``python manage.py appconfig status|list|eval NAME [-c k=v]|validate [FILE]|refs [PATH...]``.
 
 The same reports as ``flask appconfig`` and ``appconfig-flags`` (`appconfig_core.integration`):
 ``status`` exits 0 ok, 1 degraded, 2 unavailable; ``validate`` exits 1 for an invalid
-document, or one with no flags unless ``--format raw``.
+document, or one with no flags unless ``--format raw``; ``eval`` exits 1 for a flag the
+loaded document lacks; ``refs`` exits 1 for a reference to a missing flag (``--strict``: any
+finding) and 2 when it has nothing to compare with.
 """
 
 from __future__ import annotations
@@ -13,19 +15,26 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from appconfig_core import AppConfigFlagsError, ConfigurationError
+from appconfig_core.errors import DocumentError
 from appconfig_core.integration import (
     FORMATS,
+    DocumentFlags,
     content_type_for_path,
     describe_evaluation,
+    file_flags,
     loaded_validation,
     parse_context_pairs,
+    refs_output,
+    snapshot_flags,
     status_report,
     unconfigured_report,
     unexpected_error,
+    unknown_flag_message,
     validation_report,
 )
 from django_appconfig import conf
 from django_appconfig._client import get_client
+from django_appconfig.checks import supplied_context_keys
 
 
 class Command(BaseCommand):
@@ -54,6 +63,25 @@ class Command(BaseCommand):
         validate.add_argument(
             "--format", choices=FORMATS, help="the document's format (default: APPCONFIG FORMAT)"
         )
+        refs = actions.add_parser(
+            "refs", help="find flag references in code and templates; compare with the flags"
+        )
+        refs.add_argument("paths", nargs="*", metavar="PATH", help="to scan (default: .)")
+        refs.add_argument(
+            "--document", metavar="FILE", help="compare with FILE (default: the loaded flags)"
+        )
+        refs.add_argument(
+            "--strict",
+            action="store_true",
+            help="also fail for unreferenced flags and deprecated flags still referenced",
+        )
+        refs.add_argument("--json", action="store_true", help="print the findings as JSON")
+        refs.add_argument(
+            "--exclude", action="append", default=[], metavar="GLOB", help="skip matching paths"
+        )
+        refs.add_argument(
+            "--format", choices=FORMATS, help="the document's format (default: APPCONFIG FORMAT)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:  # noqa: ARG002 - BaseCommand signature
         action = options["action"]
@@ -62,14 +90,14 @@ class Command(BaseCommand):
                 self._status()
             elif action == "validate":
                 self._validate(options["file"], options["format"])
+            elif action == "refs":
+                self._refs(options)
             elif action == "list":
                 snapshot = get_client().snapshot()
                 for name in sorted(snapshot.flag_names):
                     self.stdout.write(describe_evaluation(snapshot.evaluate(name)))
             else:
-                context = parse_context_pairs(options["context"])
-                evaluation = get_client().evaluate(options["name"], context)
-                self.stdout.write(describe_evaluation(evaluation))
+                self._eval(options["name"], parse_context_pairs(options["context"]))
         except AppConfigFlagsError as exc:
             raise CommandError(str(exc)) from None
         except CommandError:
@@ -87,12 +115,65 @@ class Command(BaseCommand):
         if report.exit_status:
             raise CommandError(f"flags are {report.health}", returncode=report.exit_status)
 
+    def _eval(self, name: str, context: dict[str, Any]) -> None:
+        """Evaluate through a view, so a flag the Agent evaluates is asked for ``context``."""
+        client = get_client()
+        view = client.view(context)
+        if name not in view.snapshot.flag_names:
+            where = f"version {view.snapshot.version or '-'} of {client.source.description}"
+            raise CommandError(unknown_flag_message(name, view.snapshot.flag_names, where))
+        self.stdout.write(describe_evaluation(view.evaluate(name)))
+
+    def _refs(self, options: dict[str, Any]) -> None:
+        document = options["document"]
+        if document is not None:
+            flags, label = self._document_flags(document, options["format"]), document
+        else:
+            client = get_client()
+            client.start()
+            if not client.status.ready:
+                raise CommandError(
+                    f"no flags are loaded from {client.source.description}"
+                    f" ({client.status.last_error or 'no answer'}); pass --document FILE",
+                    returncode=2,
+                )
+            snapshot = client.snapshot()
+            flags = snapshot_flags(snapshot)
+            label = f"version {snapshot.version or '-'} of {client.source.description}"
+        try:
+            status, lines = refs_output(
+                options["paths"],
+                flags,
+                label=label,
+                strict=options["strict"],
+                as_json=options["json"],
+                exclude=options["exclude"],
+            )
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        for line in lines:
+            self.stdout.write(line)
+        if status:
+            raise CommandError("references do not match the flags", returncode=status)
+
+    def _document_flags(self, path: str, fmt: str | None) -> DocumentFlags:
+        try:
+            return file_flags(path, fmt or conf.get_config()["FORMAT"])
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror or exc}", returncode=2) from None
+        except DocumentError:
+            raise CommandError(
+                f"{path} is not a valid flags document; run manage.py appconfig validate {path}",
+                returncode=2,
+            ) from None
+
     def _validate(self, file: str | None, fmt: str | None) -> None:
         config = conf.get_config()
         if file is None and config["SOURCE"] == "file" and not config["CLIENT"]:
             file = config["FILE"]
+        supplied = supplied_context_keys()
         if file is None:
-            ok, lines = loaded_validation(get_client())
+            ok, lines = loaded_validation(get_client(), supplied=supplied)
         else:
             try:
                 data = Path(file).read_bytes()
@@ -100,7 +181,11 @@ class Command(BaseCommand):
                 raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from None
             label = str(file)
             ok, lines = validation_report(
-                label, data, content_type_for_path(label), fmt or config["FORMAT"]
+                label,
+                data,
+                content_type_for_path(label),
+                fmt or config["FORMAT"],
+                supplied=supplied,
             )
         if not ok:
             for line in lines[:-1]:
