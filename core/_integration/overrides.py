@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from appconfig_core._evaluation.result import OVERRIDE, Evaluation
+from appconfig_core.errors import ConfigurationError
 
 from .report import import_string
 
@@ -159,8 +160,10 @@ def overrides_problem(value: Any) -> tuple[str, str] | None:
     if isinstance(value, str):
         try:
             target = import_string(value)
-        except Exception as exc:  # noqa: BLE001 - reported as the setting's problem
-            return f"cannot import {value!r}: {type(exc).__name__}: {exc}", OVERRIDES_HINT
+        except ConfigurationError as exc:
+            return str(exc), OVERRIDES_HINT
+        except Exception as exc:  # noqa: BLE001 - the module itself failed while importing
+            return f"importing {value!r} raised {type(exc).__name__}: {exc}", OVERRIDES_HINT
         if callable(target):
             return None
         return f"{value!r} is not callable (it is {type(target).__name__})", OVERRIDES_HINT

@@ -100,6 +100,14 @@ EXAMPLES: list[tuple[dict[str, Any], str, str]] = [
     ({"REGION": 5}, "E012", "REGION: must be a string, not int"),
     ({"REGION": "eu west 1"}, "E012", "REGION: 'eu west 1' is not a region name"),
     ({"ENDPOINT_URL": "nope"}, "E012", "ENDPOINT_URL: 'nope' is not an http(s) URL"),
+    (
+        {"BROWSER_FLAGS": "beta"},
+        "E014",
+        "BROWSER_FLAGS: must be a list or a dict of flag names, not str",
+    ),
+    ({"OVERRIDES": "os.sep"}, "E015", "OVERRIDES: 'os.sep' is not callable (it is str)"),
+    ({"VISITOR_COOKIE": 3}, "E016", "VISITOR_COOKIE: must be a cookie name or None, not int"),
+    ({"VISITOR_MAX_AGE": 60}, "E016", "VISITOR_MAX_AGE: 60 is outside 3600 to 63072000 seconds"),
     ({"POL_INTERVAL": 30}, "W001", "POL_INTERVAL: unknown setting"),
 ]
 
