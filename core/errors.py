@@ -84,6 +84,27 @@ class ResourceNotFoundError(FetchError, LookupError):
         super().__init__(message, original_error=original_error, retry_after=retry_after)
 
 
+class UnknownFlagError(AppConfigFlagsError, LookupError):
+    """Strict mode: code read or forced a flag the loaded document does not define.
+
+    ``name`` is the flag asked for, ``version`` the document's version, ``suggestions`` the
+    closest names the document (or ``defaults``) does define, best first.
+    """
+
+    def __init__(
+        self, name: str, *, version: str | None = None, suggestions: tuple[str, ...] = ()
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.suggestions = suggestions
+        hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        super().__init__(
+            f"flag {name!r} is not defined in version {version or '-'} of the document"
+            f"{hint} (strict mode: fix the name, or declare the flag in the document or in"
+            " the defaults)"
+        )
+
+
 __all__ = [
     "AppConfigFlagsError",
     "ConfigurationError",
@@ -91,4 +112,5 @@ __all__ = [
     "FetchError",
     "ResourceNotFoundError",
     "RuleSyntaxError",
+    "UnknownFlagError",
 ]

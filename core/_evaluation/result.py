@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+if TYPE_CHECKING:
+    from .usage import Usage
 
 #: The one empty read-only mapping: no attributes, no context, no answers.
 EMPTY_MAPPING: Final[Mapping[str, Any]] = MappingProxyType({})
@@ -82,6 +85,8 @@ class Status:
     last_error: str | None
     consecutive_failures: int
     rejected: Rejection | None = None
+    #: Per-flag reads in this process, when the client reports them (``report_usage``).
+    usage: Usage | None = None
 
     @property
     def health(self) -> Health:

@@ -278,6 +278,7 @@ class FlagClient:
     def _moved(self) -> bool:
         """Whether this process is not the one the client was made in (checked now)."""
         self._pid_seen_until = _monotonic() + PID_CHECK_INTERVAL
+        self._reads.tick()  # the time reads are stamped with, as fresh as the pid check
         return self._pid != _getpid()
 
     def _restart_after_fork(self) -> None:
@@ -308,6 +309,7 @@ class FlagClient:
         """The current immutable snapshot; pin it to read several flags consistently."""
         if self._forked or self._pid != _getpid():
             self._restart_after_fork()
+        self._reads.tick()
         return self._store.current
 
     def is_enabled(
@@ -339,7 +341,11 @@ class FlagClient:
         return self.snapshot().enabled_flags(context)
 
     def usage(self) -> Usage:
-        """How often this process read each flag since it started, and when it last did."""
+        """How often this process read each flag since it started, and when it last did.
+
+        Counts are approximate under threads, and a last-read time may lag by the few
+        milliseconds between clock readings (docs/hygiene.md).
+        """
         current = self._store.current
         return self._reads.usage(current._own, current.version)
 

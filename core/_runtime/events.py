@@ -23,6 +23,9 @@ class ChangeEvent:
     old: Snapshot | None
     new: Snapshot
     changed: frozenset[str]
+    #: The flags this version removed that this process had read since it started (a
+    #: warning names them; the adapters send ``flags_removed``).
+    removed_in_use: frozenset[str] = frozenset()
 
     def flag_changes(self) -> Iterator[tuple[str, Evaluation | None, Evaluation | None]]:
         """``(name, old, new)`` for each changed flag, evaluated for an empty context.
@@ -37,9 +40,9 @@ class ChangeEvent:
 
 
 def _defined(snapshot: Snapshot | None, name: str) -> Evaluation | None:
-    if snapshot is None or name not in snapshot.flag_names:
+    if snapshot is None or not snapshot.defines(name):
         return None
-    return snapshot.evaluate(name)
+    return snapshot.peek(name)
 
 
 class Listeners(Generic[T]):

@@ -265,7 +265,7 @@ class TestListenersAndOverrides:
 
     def test_override_nests_and_restores(self) -> None:
         """Overrides apply to every read, nest, and restore the document's values on exit."""
-        with FlagClient(StaticSource(DOC)) as client:
+        with FlagClient(StaticSource(DOC), strict=False) as client:  # "new" is not in DOC
             with client.override({"beta": False, "new": True}):
                 assert (False, True) == (client.is_enabled("beta"), client.is_enabled("new"))
                 with client.override({"beta": {"enabled": True, "color": "blue"}}):
