@@ -1,17 +1,19 @@
-"""``flask appconfig status|list|eval|validate``: look at the flags an app would serve.
+"""``flask appconfig status|list|eval|validate|refs``: look at the flags an app would serve.
 
 The commands send none of the app's change signals: its receivers are for the app serving.
 
 The same reports as ``manage.py appconfig`` and ``appconfig-flags`` (`appconfig_core.integration`):
 ``status`` exits 0 ok, 1 degraded, 2 unavailable; ``validate`` exits 1 for an invalid
-document, or one with no flags unless ``--format raw``.
+document, or one with no flags unless ``--format raw``; ``eval`` exits 1 for a flag the
+loaded document lacks; ``refs`` exits 1 for a reference to a missing flag (``--strict``: any
+finding) and 2 when it has nothing to compare with.
 """
 
 from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -19,20 +21,28 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from appconfig_core.errors import ConfigurationError
+from appconfig_core.errors import ConfigurationError, DocumentError
 from appconfig_core.integration import (
     FORMATS,
+    DocumentFlags,
+    SuppliedKeys,
     content_type_for_path,
+    declared_context_keys,
     describe_evaluation,
+    file_flags,
     loaded_validation,
     parse_context_pairs,
+    refs_output,
+    resolve_callable,
+    snapshot_flags,
     status_report,
     unexpected_error,
+    unknown_flag_message,
     validation_report,
 )
 
 from ._config import read_settings
-from ._state import AppState, state_for
+from ._state import DEFAULT_CONTEXT_KEYS, AppState, state_for
 
 appconfig_cli = AppGroup("appconfig", help="Inspect the app's AppConfig feature flags.")
 
@@ -113,7 +123,16 @@ def eval_command(name: str, pairs: tuple[str, ...]) -> None:
         context = parse_context_pairs(pairs)
     except ConfigurationError as exc:
         raise click.BadParameter(str(exc), param_hint="'-c' / '--context'") from None
-    click.echo(describe_evaluation(_started_state().client.evaluate(name, context)))
+    client = _started_state().client
+    # A view, so that a flag the Agent evaluates is asked for this context.
+    view = client.view(context)
+    if name not in view.snapshot.flag_names:
+        where = f"version {view.snapshot.version or '-'} of {client.source.description}"
+        click.echo(
+            f"Error: {unknown_flag_message(name, view.snapshot.flag_names, where)}", err=True
+        )
+        raise click.exceptions.Exit(1)
+    click.echo(describe_evaluation(view.evaluate(name)))
 
 
 @appconfig_cli.command("validate")
@@ -134,17 +153,100 @@ def validate_command(file: str | None, fmt: str | None) -> None:
     settings = read_settings(_app().config)
     if file is None and settings["SOURCE"] == "file":
         file = settings["FILE"]
+    supplied = supplied_context_keys(settings)
     if file is None:
-        ok, lines = loaded_validation(_started_state().client)
+        ok, lines = loaded_validation(_started_state().client, supplied=supplied)
     else:
         try:
             data = Path(file).read_bytes()
         except OSError as exc:
             raise click.ClickException(f"cannot read {file}: {exc.strerror or exc}") from None
         ok, lines = validation_report(
-            file, data, content_type_for_path(file), fmt or settings["FORMAT"]
+            file, data, content_type_for_path(file), fmt or settings["FORMAT"], supplied=supplied
         )
     for line in lines:
         click.echo(line)
     if not ok:
         raise click.exceptions.Exit(1)
+
+
+def supplied_context_keys(settings: Mapping[str, Any]) -> SuppliedKeys | None:
+    """The keys the app's context function supplies; None when they are unknown.
+
+    The default function's keys are known (``user_id``, ``visitor_id``, ``targeting_key``); an
+    ``APPCONFIG_CONTEXT`` function's only when it declares them in a ``context_keys`` attribute.
+    """
+    configured = settings.get("CONTEXT")
+    if configured is None:
+        return SuppliedKeys(DEFAULT_CONTEXT_KEYS, "the default Flask context")
+    try:
+        declared = declared_context_keys(resolve_callable(configured, allow_object=True))
+    except ConfigurationError:
+        return None
+    return None if declared is None else SuppliedKeys(declared, "APPCONFIG_CONTEXT")
+
+
+@appconfig_cli.command("refs")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--document", metavar="FILE", help="Compare with FILE (default: the loaded flags).")
+@click.option(
+    "--strict", is_flag=True, help="Also fail for unreferenced and deprecated-but-used flags."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths; repeat.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="The document's format (default: APPCONFIG_FORMAT).",
+)
+@_reported
+def refs_command(
+    *,
+    paths: tuple[str, ...],
+    document: str | None,
+    strict: bool,
+    as_json: bool,
+    exclude: tuple[str, ...],
+    fmt: str | None,
+) -> None:
+    """Find flag references in PATHS (default: .) and compare them with the flags.
+
+    Exit 1 for a reference to a flag the document lacks (with --strict, also for flags nothing
+    references and deprecated flags still referenced); exit 2 when there is nothing to compare.
+    """
+    if document is not None:
+        flags, label = _file_flags(document, fmt or read_settings(_app().config)["FORMAT"])
+    else:
+        client = _started_state().client
+        if not client.status.ready:
+            click.echo(
+                f"Error: no flags are loaded from {client.source.description}"
+                f" ({client.status.last_error or 'no answer'}); pass --document FILE",
+                err=True,
+            )
+            raise click.exceptions.Exit(2)
+        snapshot = client.snapshot()
+        flags = snapshot_flags(snapshot)
+        label = f"version {snapshot.version or '-'} of {client.source.description}"
+    try:
+        status, lines = refs_output(
+            paths, flags, label=label, strict=strict, as_json=as_json, exclude=exclude
+        )
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from None
+    for line in lines:
+        click.echo(line)
+    if status:
+        raise click.exceptions.Exit(status)
+
+
+def _file_flags(path: str, fmt: str) -> tuple[DocumentFlags, str]:
+    try:
+        return file_flags(path, fmt), path
+    except OSError as exc:
+        raise click.UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except DocumentError:
+        raise click.UsageError(
+            f"{path} is not a valid flags document; run flask appconfig validate {path}"
+        ) from None

@@ -1,8 +1,9 @@
-"""``flask appconfig status|list|eval|validate`` through Flask's CLI runner."""
+"""``flask appconfig status|list|eval|validate|refs`` through Flask's CLI runner."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,11 +11,12 @@ import pytest
 from flask import Flask
 
 from appconfig_core import FlagClient, StaticSource
+from appconfig_core.devserver import DevServer
 from appconfig_core.integration import unconfigured_report
 from flask_appconfig import AppConfigFlags
 from tests.support import wait_until
 
-from .conftest import TIMEOUT, stored
+from .conftest import DOCUMENT, TIMEOUT, stored
 
 #: The fields of the one status payload, in order (health endpoints give the same).
 STATUS_KEYS = list(unconfigured_report("x").body)
@@ -87,10 +89,42 @@ class TestEval:
         assert result.exit_code == 2
         assert "key=value" in result.output
 
-    def test_missing_flag(self, app: Flask) -> None:
-        """A flag the document lacks is reported as FLAG_NOT_FOUND."""
-        result = app.test_cli_runner().invoke(args=["appconfig", "eval", "nope"])
-        assert "FLAG_NOT_FOUND" in result.output
+    def test_missing_flag_exits_1(self, app: Flask) -> None:
+        """A flag the document lacks exits 1, as in the other CLIs, suggesting the close name."""
+        result = app.test_cli_runner().invoke(args=["appconfig", "eval", "bta"])
+        assert 1 == result.exit_code
+        version = app.extensions["appconfig"].get_client(app).status.version
+        assert result.output == (
+            f"Error: no flag named 'bta' in version {version} of file {app.config['APPCONFIG_FILE']};"
+            " did you mean 'beta'? (flags: banner, beta, old)\n"
+        )
+
+
+class TestEvalThroughTheAgent:
+    def test_context_reaches_the_agent(self, tmp_path: Path) -> None:
+        """eval -c of a flag the Agent evaluates asks the Agent with that context."""
+        (tmp_path / "shop:test:flags.featureflags.json").write_text(json.dumps(DOCUMENT))
+        with DevServer(tmp_path) as server:
+            app = Flask(__name__)
+            app.config.update(
+                APPCONFIG_SOURCE="agent",
+                APPCONFIG_APPLICATION="shop",
+                APPCONFIG_ENVIRONMENT="test",
+                APPCONFIG_PROFILE="flags",
+                APPCONFIG_AGENT_URL=server.url,
+                APPCONFIG_POLL_INTERVAL=3600,
+            )
+            AppConfigFlags(app)
+            try:
+                runner = app.test_cli_runner()
+                pro = runner.invoke(args=["appconfig", "eval", "beta", "-c", "plan=pro"])
+                free = runner.invoke(args=["appconfig", "eval", "beta"])
+                asked = [r for r in server.requests if r.operation == "Agent"]
+            finally:
+                app.extensions["appconfig"].get_client(app).close()
+        assert pro.output == "beta: on (variant 'pros', TARGETING_MATCH)\n", pro.output
+        assert free.output.startswith("beta: off (variant 'rest', DEFAULT)")
+        assert len(asked) >= 2
 
 
 class TestValidate:
@@ -126,7 +160,80 @@ class TestValidate:
         result = app.test_cli_runner().invoke(args=["appconfig", "validate"])
         assert result.exit_code == 0, result.output
         assert result.output.startswith("OK ")
-        assert result.output.endswith(": AppConfig stored form, 3 flags\n")
+        assert result.output.splitlines()[0].endswith(": AppConfig stored form, 3 flags")
+
+
+class TestValidateContextKeys:
+    def test_a_rule_key_the_default_context_lacks_warns(self, app: Flask) -> None:
+        """The test document's ``$plan`` is no key of the default context: a warning, exit 0."""
+        result = app.test_cli_runner().invoke(args=["appconfig", "validate"])
+        path = app.config["APPCONFIG_FILE"]
+        assert (
+            0,
+            [
+                f"{path}: warning: values.beta._variants[0].rule reads context key 'plan', which the"
+                " default Flask context never supplies (it supplies targeting_key, user_id,"
+                " visitor_id)"
+            ],
+        ) == (result.exit_code, result.output.splitlines()[1:])
+
+    def test_a_declared_context_function(self, make_app: Callable[..., Flask]) -> None:
+        """A context function whose ``context_keys`` list ``plan`` gives no warning."""
+
+        def context() -> dict[str, str]:
+            return {"plan": "pro"}
+
+        context.context_keys = ("plan",)  # type: ignore[attr-defined]
+        app = make_app(APPCONFIG_CONTEXT=context)
+        result = app.test_cli_runner().invoke(args=["appconfig", "validate"])
+        assert 1 == len(result.output.splitlines()), result.output
+
+    def test_an_undeclared_context_function_is_not_guessed(
+        self, make_app: Callable[..., Flask]
+    ) -> None:
+        """A context function without ``context_keys`` has unknown keys: no warning."""
+        app = make_app(APPCONFIG_CONTEXT=lambda: {})
+        result = app.test_cli_runner().invoke(args=["appconfig", "validate"])
+        assert 1 == len(result.output.splitlines()), result.output
+
+
+SAMPLE = Path(__file__).parents[1] / "core" / "integration" / "refs_sample"
+EXAMPLES = Path(__file__).parents[2] / "example_projects"
+
+
+class TestRefs:
+    def test_against_a_document_file(
+        self, app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """refs --document finds the sample tree's seeded typos and exits 1."""
+        shutil.copytree(SAMPLE, tmp_path / "sample")
+        monkeypatch.chdir(tmp_path / "sample")
+        result = app.test_cli_runner().invoke(
+            args=["appconfig", "refs", "--document", "flags.json"]
+        )
+        assert 1 == result.exit_code
+        errors = [line for line in result.output.splitlines() if ": error: " in line]
+        assert ["shop/templates/shop/page.html:5", "shop/views.py:16"] == [
+            line.split(": error:")[0] for line in errors
+        ]
+
+    def test_example_shop_against_the_loaded_flags(self, make_app: Callable[..., Flask]) -> None:
+        """The Flask shop compared with the live configuration of its own document: exit 0."""
+        app = make_app(APPCONFIG_FILE=str(EXAMPLES / "appconfig" / "shop:demo:flags.json"))
+        args = ["appconfig", "refs", str(EXAMPLES / "flask_shop"), "--json"]
+        result = app.test_cli_runner().invoke(args=args)
+        assert 0 == result.exit_code, result.output
+        body = json.loads(result.output)
+        assert [] == body["missing"]
+        assert "legacy_search" in body["unreferenced"]
+        strict = app.test_cli_runner().invoke(args=[*args, "--strict"])
+        assert 1 == strict.exit_code
+
+    def test_a_missing_path_is_a_usage_error(self, app: Flask, tmp_path: Path) -> None:
+        """A path that does not exist exits 2 with click's usage error."""
+        result = app.test_cli_runner().invoke(args=["appconfig", "refs", str(tmp_path / "x")])
+        assert 2 == result.exit_code
+        assert "no such file or directory" in result.output
 
     def test_other_source_reports_the_loaded_document(self) -> None:
         """Without FILE and with another source, the loaded document's version is reported."""

@@ -13,7 +13,7 @@ class TestReferencedKeys:
         """``$key`` operands of comparisons, nested logic and parameters are all reported."""
         rule = (
             '(and (eq $tier "gold") (not (in $country ["FR", "DE"]))'
-            ' (or (gt $age 18) (split pct::10 by::$user_id))'
+            " (or (gt $age 18) (split pct::10 by::$user_id))"
             ' (matches in::$email pattern::"@example\\\\.com$"))'
         )
         assert referenced_keys(rule) == {"tier", "country", "age", "user_id", "email"}
