@@ -7,13 +7,14 @@ from types import MappingProxyType
 from typing import Any
 
 from .flagset import Context
+from .metadata import FlagInfo
 from .result import EMPTY_MAPPING, STATIC, Evaluation
 
 
 class StaticFlag:
     """Answers with one prebuilt `Evaluation`: a dict lookup and an attribute read per call."""
 
-    __slots__ = ("_evaluation", "definition", "enabled", "name")
+    __slots__ = ("_evaluation", "definition", "enabled", "info", "name")
 
     def __init__(
         self,
@@ -26,9 +27,12 @@ class StaticFlag:
         reason: str = STATIC,
         version: str | None = None,
         definition: Any = None,
+        info: FlagInfo | None = None,
     ) -> None:
         self.name = name
         self.definition = definition
+        #: What the document declares about the flag (`Snapshot.flags`), when it does.
+        self.info = info
         self.enabled = enabled
         self._evaluation = Evaluation(
             name=name,

@@ -14,10 +14,13 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 from typing import Any, Final
 
 from appconfig_core._evaluation.flag import StaticFlag
 from appconfig_core._evaluation.flagset import CompiledFlag
+from appconfig_core._evaluation.metadata import AttributeInfo, Deprecation, FlagInfo
+from appconfig_core._evaluation.result import EMPTY_MAPPING
 from appconfig_core.errors import DocumentError, Problems
 
 from .constraints import (
@@ -27,7 +30,7 @@ from .constraints import (
     check_attribute_values,
     compile_constraint,
 )
-from .variants import MAX_NAME, compile_variants, is_display_name
+from .variants import MAX_NAME, VariantFlag, compile_variants, is_display_name
 
 log = logging.getLogger("appconfig_core")
 
@@ -85,6 +88,8 @@ def compile_stored(document: Any, *, version: str | None = None) -> dict[str, Co
         flag = _compile_flag(
             key, definition, flags[key], values.get(key), version=version, problems=problems
         )
+        if isinstance(flag, StaticFlag | VariantFlag):
+            flag.info = _info(key, flags[key], definition)
         if flag is not None:
             compiled[key] = flag
     if problems:
@@ -93,6 +98,27 @@ def compile_stored(document: Any, *, version: str | None = None) -> dict[str, Co
         if definition.deprecation is not None:
             _announce(key, definition.deprecation)
     return compiled
+
+
+def _info(key: str, raw: Mapping[str, Any], definition: _Definition) -> FlagInfo:
+    """What a valid flag definition declares, for `Snapshot.flags`."""
+    declared = raw.get("attributes", {})
+    attributes = {
+        name: AttributeInfo(name, spec.get("description"), spec.get("constraints"))
+        for name, spec in declared.items()
+        if name in definition.attributes
+    }
+    deprecation = None
+    if definition.deprecation is not None:
+        when = date.fromisoformat(definition.deprecation) if definition.deprecation else None
+        deprecation = Deprecation(raw["_deprecation"].get("status", "planned"), when)
+    return FlagInfo(
+        key,
+        display_name=raw.get("name"),
+        description=raw.get("description"),
+        deprecation=deprecation,
+        attributes=MappingProxyType(attributes) if attributes else EMPTY_MAPPING,
+    )
 
 
 def _object(document: Mapping[str, Any], name: str, problems: Problems) -> Mapping[str, Any]:

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any, Final, TypeGuard
 
 from appconfig_core._evaluation.flagset import Context
+from appconfig_core._evaluation.metadata import FlagInfo
 from appconfig_core._evaluation.result import (
     DEFAULT,
     EMPTY_MAPPING,
@@ -49,6 +50,7 @@ class VariantFlag:
         "_rules",
         "_warned",
         "definition",
+        "info",
         "name",
     )
 
@@ -63,6 +65,8 @@ class VariantFlag:
     ) -> None:
         self.name = name
         self.definition = definition
+        #: What the document declares about the flag (`Snapshot.flags`), set by the stored form.
+        self.info: FlagInfo | None = None
         self._rules: tuple[tuple[Predicate, Evaluation, Evaluation, Predicate | None], ...] = tuple(
             (rule.predicate, match, split, rule.settled) for rule, _, match, split in rules
         )

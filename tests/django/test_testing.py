@@ -73,7 +73,7 @@ class TestStaticClient:
         client = static_client()
         try:
             assert client.start() is True
-            assert client.snapshot().flag_names == frozenset()
+            assert client.snapshot().flag_names == ()
         finally:
             client.close()
 

@@ -140,7 +140,7 @@ class TestThroughFlagClient:
         document = {"db": {"host": "x"}}
         with FlagClient(StaticSource(document), format="raw") as client:
             assert client.snapshot().document == document
-            assert client.snapshot().flag_names == frozenset()
+            assert client.snapshot().flag_names == ()
             assert client.evaluate("db").error == "FLAG_NOT_FOUND"
 
     def test_invalid_document_is_not_loaded(self) -> None:
