@@ -88,12 +88,13 @@ def compile_stored(document: Any, *, version: str | None = None) -> dict[str, Co
         flag = _compile_flag(
             key, definition, flags[key], values.get(key), version=version, problems=problems
         )
-        if isinstance(flag, StaticFlag | VariantFlag):
-            flag.info = _info(key, flags[key], definition)
         if flag is not None:
             compiled[key] = flag
     if problems:
         raise DocumentError(problems)
+    for key, flag in compiled.items():
+        if isinstance(flag, StaticFlag | VariantFlag):
+            flag.info = _info(key, flags[key], definitions[key])
     for key, definition in definitions.items():
         if definition.deprecation is not None:
             _announce(key, definition.deprecation)
@@ -102,7 +103,8 @@ def compile_stored(document: Any, *, version: str | None = None) -> dict[str, Co
 
 def _info(key: str, raw: Mapping[str, Any], definition: _Definition) -> FlagInfo:
     """What a valid flag definition declares, for `Snapshot.flags`."""
-    declared = raw.get("attributes", {})
+    declared = raw.get("attributes")
+    declared = declared if isinstance(declared, Mapping) else {}
     attributes = {
         name: AttributeInfo(name, spec.get("description"), spec.get("constraints"))
         for name, spec in declared.items()
@@ -111,7 +113,7 @@ def _info(key: str, raw: Mapping[str, Any], definition: _Definition) -> FlagInfo
     deprecation = None
     if definition.deprecation is not None:
         when = date.fromisoformat(definition.deprecation) if definition.deprecation else None
-        deprecation = Deprecation(raw["_deprecation"].get("status", "planned"), when)
+        deprecation = Deprecation(str(raw["_deprecation"].get("status")), when)
     return FlagInfo(
         key,
         display_name=raw.get("name"),
