@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.template import engines
 from django.test import Client, RequestFactory
+from jinja2 import TemplateSyntaxError
 
 from appconfig_core import FlagsView
 from appconfig_core.jinja import FLAG_TEST, FlagExtension
@@ -57,6 +58,12 @@ class TestSharedExtension:
         environment = engines["jinja2"].env  # type: ignore[attr-defined]
         assert any(isinstance(ext, FlagExtension) for ext in environment.extensions.values())
         assert FLAG_TEST in environment.tests
+
+    def test_refuses_what_flask_refuses(self) -> None:
+        """Two names or a number fail to compile under Django's backend too."""
+        for source in ('{% flag "a" "b" %}x{% endflag %}', "{% flag 3 %}x{% endflag %}"):
+            with pytest.raises(TemplateSyntaxError, match="takes"):
+                engines["jinja2"].from_string(source)
 
     def test_same_template_as_flask(self, flags_file: FlagsFile) -> None:
         """The template tests/flask/test_jinja.py renders gives the same output here."""

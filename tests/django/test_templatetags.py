@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client, RequestFactory
 
 from appconfig_core import FlagsView
 from django_appconfig import get_client
+from django_appconfig.templatetags import appconfig as appconfig_tags
 
 from .conftest import FlagsFile
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test sees its own first warning: the tags warn once per place per process."""
+    monkeypatch.setattr(appconfig_tags, "_warned", set())
 
 
 def render(source: str, context: dict[str, object] | None = None) -> str:
@@ -49,9 +58,53 @@ class TestFlagBlock:
         assert render(source, {"which": "new_checkout"}) == "on"
         assert render(source, {"which": "dark_mode"}) == "off"
 
-    def test_bare_word_is_a_name(self, flags_file: FlagsFile) -> None:
-        """A bare word that is not a variable is the flag name itself."""
-        assert render("{% flag new_checkout %}on{% else %}off{% endflag %}") == "on"
+    def test_unquoted_word_is_a_variable(
+        self, flags_file: FlagsFile, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """An unquoted name is a variable, as in Jinja: missing, it renders else and warns once."""
+        template = Template(
+            "{% load appconfig %}{% flag new_checkout %}on{% else %}off{% endflag %}"
+        )
+        with caplog.at_level(logging.WARNING, logger="django_appconfig"):
+            assert template.render(Context({})) == "off"
+            assert template.render(Context({})) == "off"
+        assert [
+            "template <unknown source>, line 1: the flag name variable 'new_checkout' is missing"
+            " or None, not a flag name; the flag reads as off"
+        ] == [r.getMessage() for r in caplog.records if "flag name" in r.getMessage()]
+
+    @pytest.mark.parametrize(("value", "held"), [(3, "of type int"), ("", "an empty string")])
+    def test_variable_holding_a_non_name(
+        self, flags_file: FlagsFile, caplog: pytest.LogCaptureFixture, value: object, held: str
+    ) -> None:
+        """A variable holding a number or an empty string renders else with one warning, never raises."""
+        source = "\n{% flag which %}on{% else %}off{% endflag %}"
+        with caplog.at_level(logging.WARNING, logger="django_appconfig"):
+            assert render(source, {"which": value}) == "\noff"
+        [message] = [r.getMessage() for r in caplog.records if "flag name" in r.getMessage()]
+        assert f"line 2: the flag name variable 'which' is {held}, not a flag name" in message
+        assert "3" not in message.replace("line 2", "")
+
+    @pytest.mark.parametrize(
+        ("tag", "problem"),
+        [
+            (
+                "{% flag 3 %}x{% endflag %}",
+                "'flag' takes a flag name (a quoted string or a variable), not 3",
+            ),
+            ("{% flag True %}x{% endflag %}", "not True"),
+            ("{% flag None %}x{% endflag %}", "not None"),
+            ('{% flag "" %}x{% endflag %}', "not an empty string"),
+            ("{% flag_value 2.5 'color' %}", "'flag_value' takes a flag name"),
+            ("{% variant False %}", "'variant' takes a flag name"),
+            ('{% flag ["x"] %}x{% endflag %}', "Could not parse"),
+        ],
+    )
+    def test_literals_that_cannot_be_names_fail_to_compile(self, tag: str, problem: str) -> None:
+        """Numbers, booleans, None, empty strings and lists are refused when the template compiles."""
+        with pytest.raises(TemplateSyntaxError) as info:
+            Template("{% load appconfig %}" + tag)
+        assert problem in str(info.value)
 
     def test_uses_the_request_view(self, flags_file: FlagsFile) -> None:
         """With ``request.flags`` in the context, that pinned view answers (and memoises)."""
@@ -71,6 +124,8 @@ class TestFlagBlock:
             Template("{% load appconfig %}{% flag %}x{% endflag %}")
         with pytest.raises(TemplateSyntaxError, match="takes one flag name"):
             Template('{% load appconfig %}{% flag "a" "b" %}x{% endflag %}')
+        with pytest.raises(TemplateSyntaxError, match="takes one flag name"):
+            Template('{% load appconfig %}{% flag "new_checkout" "banner" %}x{% endflag %}')
 
 
 class TestValueTags:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ import jinja2
 import pytest
 from flask import Flask, render_template, render_template_string
 
+from appconfig_core import jinja as core_jinja
 from appconfig_core.jinja import FLAG_TEST, FlagExtension
 from flask_appconfig import AppConfigFlags, current_flags
 
@@ -23,6 +25,16 @@ SHARED = (
     "|{{ flag_value('banner', 'color') }}|pros-or-{{ flag_variant('beta') }}"
     "|{{ flag_enabled('missing', true) }}"
 )
+
+
+@pytest.fixture(autouse=True)
+def fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test sees its own first warning: the extension warns once per place per process."""
+    monkeypatch.setattr(core_jinja, "_warned", set())
+
+
+def name_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "the flag name is" in r.getMessage()]
 
 
 class TestFlagBlock:
@@ -46,10 +58,66 @@ class TestFlagBlock:
         with app.test_request_context():
             assert render_template_string("{% flag name %}on{% endflag %}", name="banner") == "on"
 
-    def test_undefined_name_is_off(self, app: Flask) -> None:
-        """An undefined variable as the name is a missing flag, hence off."""
+    def test_undefined_name_is_off_with_one_warning(
+        self, app: Flask, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """An undefined variable as the name renders the else branch and warns once, naming it."""
+        with app.test_request_context(), caplog.at_level(logging.WARNING, "appconfig_core"):
+            for _ in range(2):
+                assert (
+                    render_template_string("{% flag nothing %}on{% else %}off{% endflag %}")
+                    == "off"
+                )
+        assert [
+            "template <string>, line 1: the flag name is the undefined variable 'nothing', not a"
+            " flag name; the flag reads as off"
+        ] == name_warnings(caplog)
+
+    def test_non_string_variable_is_off_with_one_warning(
+        self, app: Flask, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A variable holding a number renders else and warns with its type, never its value."""
+        source = "{% flag which %}on{% else %}off{% endflag %}"
+        with app.test_request_context(), caplog.at_level(logging.WARNING, "appconfig_core"):
+            assert render_template_string(source, which=31337) == "off"
+        [message] = name_warnings(caplog)
+        assert "the flag name is of type int" in message
+        assert "31337" not in message
+
+    def test_globals_answer_their_default_for_a_non_string(
+        self, app: Flask, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """``flag_enabled(3, true)`` answers its default and warns; ``flag_value`` likewise."""
+        source = "{{ flag_enabled(n, true) }}|{{ flag_value(n, 'c', 'd') }}|{{ flag_variant(n) }}"
+        with app.test_request_context(), caplog.at_level(logging.WARNING, "appconfig_core"):
+            assert render_template_string(source, n=3) == "True|d|None"
+        assert 3 == len(name_warnings(caplog))
+
+    @pytest.mark.parametrize(
+        ("tag", "problem"),
+        [
+            ('{% flag "new_checkout" "banner" %}', "takes one flag name, got two strings"),
+            ("{% flag 3 %}", "takes a flag name, not the int 3"),
+            ('{% flag ["x"] %}', "takes a flag name, not a list"),
+            ("{% flag none %}", "takes a flag name, not none"),
+            ("{% flag true %}", "takes a flag name, not the bool True"),
+            ('{% flag "" %}', "takes a flag name, not an empty string"),
+            ('{% flag "a", "b" %}', "takes one flag name"),
+            ('{% flag "a" name %}', "takes one flag name"),
+        ],
+    )
+    def test_nonsense_fails_to_compile(self, app: Flask, tag: str, problem: str) -> None:
+        """Extra arguments and literals that are not names are a TemplateSyntaxError at compile."""
+        with pytest.raises(jinja2.TemplateSyntaxError) as info:
+            app.jinja_env.from_string(tag + "x{% endflag %}")
+        assert problem in str(info.value)
+        assert 1 == info.value.lineno
+
+    def test_expressions_giving_a_string_are_names(self, app: Flask) -> None:
+        """A concatenation or a filter is an expression, checked at render like a variable."""
         with app.test_request_context():
-            assert render_template_string("{% flag nothing %}on{% else %}off{% endflag %}") == "off"
+            assert render_template_string("{% flag 'ban' ~ 'ner' %}on{% endflag %}") == "on"
+            assert render_template_string("{% flag 'BANNER'|lower %}on{% endflag %}") == "on"
 
     def test_nested_blocks(self, app: Flask) -> None:
         """Blocks nest, each with its own else."""
