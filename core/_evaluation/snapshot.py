@@ -196,11 +196,18 @@ class Snapshot:
     def enabled_flags(self, context: Mapping[str, Any] | None = None) -> tuple[str, ...]:
         """The names of the flags on for ``context``: the document's in its order, then the
         defaults' (Powertools' ``get_enabled_features``). Each counts as a read."""
-        return tuple(name for name in self._ordered() if self.is_enabled(name, context))
+        return tuple(name for name in self.answerable() if self.is_enabled(name, context))
 
-    def _ordered(self) -> list[str]:
+    def answerable(self) -> list[str]:
         """Every name this snapshot answers: the document's in order, then the defaults'."""
         return [*self._names, *(name for name in self._lookup if name not in self._flags)]
+
+    def count_read(self, name: str) -> None:
+        """Count a read of ``name`` answered elsewhere (the Agent, for a request view)."""
+        tally = self._tallies.get(name)
+        if tally is not None and self._reads is not None:
+            tally.reads += 1
+            tally.last = self._reads.now
 
     def defines(self, name: str) -> bool:
         """Whether the document (or a test override) defines flag ``name``."""

@@ -129,6 +129,8 @@ class FlagsView:
                 evaluation = self._resolve(name)
             if evaluation is None:
                 evaluation = self._snapshot.evaluate(name, self.context)
+            else:
+                self._snapshot.count_read(name)
             override = self._overrides.get(name)
             if override is not None:
                 evaluation = override.apply(evaluation)
@@ -180,11 +182,18 @@ class FlagsView:
         """The variant chosen for flag ``name``, if it has variants."""
         return self.evaluate(name).variant
 
+    def enabled_flags(self) -> tuple[str, ...]:
+        """The flags on for this view's context, in document order (then the defaults').
+
+        Each is evaluated through the view, so it is memoised and counted like any read.
+        """
+        return tuple(name for name in self._snapshot.answerable() if self.is_enabled(name))
+
     def __getitem__(self, name: str) -> bool:
         return self.is_enabled(name)
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name in self._snapshot.flag_names
+        return isinstance(name, str) and self._snapshot.defines(name)
 
     @property
     def overrides(self) -> Mapping[str, Override]:
