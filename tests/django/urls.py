@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from django_appconfig.views import status
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("class/async-dark/", views.AsyncDarkView.as_view()),
     path("health/flags", status),
     path("variant/<str:name>/", views.variant_view),
+    path("flag/<str:name>/", views.flag_view),
+    path("browser/", views.browser_page),
+    path("appconfig/", include("django_appconfig.urls")),
 ]

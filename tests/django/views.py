@@ -88,3 +88,21 @@ def variant_view(request: HttpRequest, name: str) -> JsonResponse:
             "attributes": dict(evaluation.attributes),
         }
     )
+
+
+def flag_view(request: HttpRequest, name: str) -> JsonResponse:
+    """One flag as the request's view answers it, with what QA overrides it carries."""
+    flags = request.flags  # type: ignore[attr-defined]
+    evaluation = flags.evaluate(name)
+    return JsonResponse(
+        {
+            "enabled": evaluation.enabled,
+            "variant": evaluation.variant,
+            "reason": evaluation.reason,
+            "overridden": sorted(flags.overrides),
+        }
+    )
+
+
+def browser_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/browser.html")
