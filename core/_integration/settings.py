@@ -59,6 +59,9 @@ DEFAULTS: Final[Mapping[str, Any]] = {
     "FORMAT": "auto",
     "REGION": None,
     "ENDPOINT_URL": None,
+    # Flag hygiene (docs/hygiene.md): None is strict only under the test helpers.
+    "STRICT": None,
+    "REPORT_USAGE": False,
     # For the adapters' request path (docs/django.md, docs/flask.md, docs/security.md).
     "BROWSER_FLAGS": None,
     "OVERRIDES": False,
@@ -126,6 +129,8 @@ def settings_problems(
         ("E011", "CACHE_PATH", _cache_path(get("CACHE_PATH"))),
         ("E012", "REGION", _region(get("REGION"))),
         ("E012", "ENDPOINT_URL", _http_url(get("ENDPOINT_URL"), "http://127.0.0.1:4566")),
+        ("E017", "STRICT", _flag(get("STRICT"), none=True)),
+        ("E017", "REPORT_USAGE", _flag(get("REPORT_USAGE"), none=False)),
         ("E014", "BROWSER_FLAGS", browser_flags_problem(get("BROWSER_FLAGS"))),
         ("E015", "OVERRIDES", overrides_problem(get("OVERRIDES"))),
         ("E016", "VISITOR_COOKIE", visitor_cookie_problem(get("VISITOR_COOKIE"))),
@@ -296,6 +301,13 @@ def _cache_path(value: Any) -> Finding:
     return None
 
 
+def _flag(value: Any, *, none: bool) -> Finding:
+    if isinstance(value, bool) or (none and value is None):
+        return None
+    choices = "True, False or None" if none else "True or False"
+    return f"must be {choices}, not {_kind(value)} {value!r}", f"use {choices}"
+
+
 def _region(value: Any) -> Finding:
     hint = "use an AWS region name such as 'eu-west-1', or None for boto3's usual lookup"
     if value is None:
@@ -400,4 +412,6 @@ def build_client(
         cache_path=merged.get("CACHE_PATH") or None,
         start_timeout=float(merged["START_TIMEOUT"]),
         format=merged["FORMAT"],
+        strict=merged.get("STRICT"),
+        report_usage=bool(merged.get("REPORT_USAGE")),
     )
