@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
 
+from appconfig_core._evaluation.metadata import FlagInfo
 from appconfig_core._evaluation.result import ERROR, FLAG_NOT_FOUND, PROVIDER_NOT_READY, Evaluation
 from appconfig_core._evaluation.snapshot import Snapshot
 from appconfig_core._formats.detect import is_stored_form
@@ -79,14 +80,14 @@ class FactsBySnapshot:
 
 def _build(snapshot: Snapshot, name: str, version: str | None) -> FlagFacts:
     metadata: dict[str, MetadataValue] = {} if version is None else {"version": version}
+    declared = snapshot.flag(name)
+    if declared is not None:
+        metadata.update(_declared(declared))
     split_keys: frozenset[str] = frozenset()
     targeted = True
     feature = False
     definition = snapshot.definition(name)
     if isinstance(definition, Mapping) and is_stored_form(snapshot.document):
-        declared = definition.get("flag")
-        if isinstance(declared, Mapping):
-            metadata.update(_declared(declared))
         rules = _rules(definition.get("value"))
         targeted = bool(rules)
         split_keys = frozenset(key for rule in rules for key in _split_refs(rule))
@@ -96,19 +97,14 @@ def _build(snapshot: Snapshot, name: str, version: str | None) -> FlagFacts:
     return FlagFacts(shown, split_keys, targeted, feature)
 
 
-def _declared(declared: Mapping[str, Any]) -> Iterator[tuple[str, MetadataValue]]:
-    """Metadata from a stored-form flag definition: its description and deprecation."""
-    description = declared.get("description")
-    if isinstance(description, str) and description:
-        yield "description", description
-    deprecation = declared.get("_deprecation")
-    if isinstance(deprecation, Mapping):
-        status = deprecation.get("status")
-        if isinstance(status, str):
-            yield "deprecation", status
-        when = deprecation.get("date")
-        if isinstance(when, str):
-            yield "deprecationDate", when
+def _declared(declared: FlagInfo) -> Iterator[tuple[str, MetadataValue]]:
+    """What the document declares about a flag, as OpenFeature flag metadata (scalars)."""
+    if declared.description:
+        yield "description", declared.description
+    if declared.deprecation is not None:
+        yield "deprecation", declared.deprecation.status
+        if declared.deprecation.date is not None:
+            yield "deprecationDate", declared.deprecation.date.isoformat()
 
 
 def _rules(value: Any) -> list[Call]:
