@@ -32,6 +32,8 @@ public and follow the package's compatibility rules. The rest of the core is pri
   function supplies, and `context_key_warnings` (`file_context_warnings` for a file) names
   the rule keys it never does (`validation_report` and `loaded_validation` take
   ``supplied=`` to add them).
+- The flags page for people: `flags_page` builds its rows (`FlagsPage`, `FlagRow`) for one
+  viewer, and `FLAGS_PAGE_TEMPLATE` is the one template both adapters render.
 
 The request-scoped view comes from `appconfig_core.FlagClient.view`; the Jinja ``{% flag %}``
 extension lives in `appconfig_core.jinja`, so that importing this module never imports Jinja.
@@ -48,6 +50,8 @@ from ._integration.context_keys import (
     declared_context_keys,
     file_context_warnings,
 )
+from ._integration.flags_page import TEMPLATE as FLAGS_PAGE_TEMPLATE
+from ._integration.flags_page import FlagRow, FlagsPage, flags_page
 from ._integration.overrides import COOKIE as OVERRIDE_COOKIE
 from ._integration.overrides import PARAM_PREFIX as OVERRIDE_PARAM_PREFIX
 from ._integration.overrides import SALT as OVERRIDE_SALT
@@ -109,6 +113,10 @@ from ._integration.visitor import (
 from ._sources.content import content_type_for_path
 
 __all__ = [
+    "FLAGS_PAGE_TEMPLATE",
+    "FlagRow",
+    "FlagsPage",
+    "flags_page",
     "BROWSER_CACHE_CONTROL",
     "BROWSER_ELEMENT_ID",
     "OVERRIDE_COOKIE",

@@ -21,12 +21,13 @@ from typing import Any
 
 from ._evaluation.flagset import CompiledFlag, Context
 from ._evaluation.result import EMPTY_MAPPING, ERROR, FLAG_NOT_FOUND, TARGETING_MATCH, Evaluation
+from ._integration.flags_page import stored_variants, variant_names
 from ._runtime.client import FlagClient
 from .errors import ConfigurationError
 
 Predicate = Callable[[Mapping[str, Any]], object]
 
-__all__ = ["Predicate", "force_variant", "variant_names"]
+__all__ = ["Predicate", "force_variant"]
 
 
 @contextmanager
@@ -58,19 +59,6 @@ def force_variant(
         yield client
 
 
-def variant_names(definition: Any) -> list[str]:
-    """The variant names of a stored-form flag definition, in document order (else none)."""
-    return [str(v.get("name")) for v in _variants(definition)]
-
-
-def _variants(definition: Any) -> list[Mapping[str, Any]]:
-    value = definition.get("value") if isinstance(definition, Mapping) else None
-    variants = value.get("_variants") if isinstance(value, Mapping) else None
-    if not isinstance(variants, list):
-        return []
-    return [v for v in variants if isinstance(v, Mapping)]
-
-
 class _ForcedVariant:
     """The `Wrapping` force_variant installs: rebuilt over each new document's flag."""
 
@@ -90,7 +78,7 @@ class _ForcedVariant:
         declared = next(
             (
                 v
-                for v in _variants(None if flag is None else flag.definition)
+                for v in stored_variants(None if flag is None else flag.definition)
                 if v.get("name") == self._variant
             ),
             {},

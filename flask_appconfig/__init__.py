@@ -2,7 +2,15 @@
 
 from ._decorators import flag_required
 from ._extension import AppConfigFlags
+from ._flags_page import flags_page_blueprint
 from ._proxy import current_flags
 from .signals import config_changed, flag_changed
 
-__all__ = ["AppConfigFlags", "current_flags", "flag_required", "config_changed", "flag_changed"]
+__all__ = [
+    "AppConfigFlags",
+    "current_flags",
+    "flag_required",
+    "flags_page_blueprint",
+    "config_changed",
+    "flag_changed",
+]
