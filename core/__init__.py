@@ -3,6 +3,7 @@
 The public names live here; everything else is private and may change.
 """
 
+from ._evaluation.metadata import AttributeInfo, Deprecation, FlagInfo
 from ._evaluation.result import (
     DEFAULT,
     ERROR,
@@ -21,6 +22,7 @@ from ._evaluation.result import (
     Status,
 )
 from ._evaluation.snapshot import Snapshot
+from ._evaluation.usage import FlagUsage, MissingFlag, Usage
 from ._evaluation.view import ContextSource, FlagsView
 from ._integration.settings import SettingProblem, build_client, merged_settings, settings_problems
 from ._runtime.client import FlagClient
@@ -37,6 +39,7 @@ from .errors import (
     FetchError,
     ResourceNotFoundError,
     RuleSyntaxError,
+    UnknownFlagError,
 )
 
 __all__ = [
@@ -63,6 +66,13 @@ __all__ = [
     "FetchError",
     "ResourceNotFoundError",
     "RuleSyntaxError",
+    "UnknownFlagError",
+    "FlagInfo",
+    "AttributeInfo",
+    "Deprecation",
+    "MissingFlag",
+    "Usage",
+    "FlagUsage",
     "ContextSource",
     "Rejection",
     "Health",

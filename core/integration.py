@@ -16,8 +16,11 @@ public and follow the package's compatibility rules. The rest of the core is pri
   `unknown_flag_message`, `evaluation_record`, `validation_report`,
   `loaded_validation`, `parse_context_pairs`, `content_type_for_path`, and
   `unexpected_error`, the one line a command prints instead of a traceback.
-- Signals: `change_signals` gives the one order both adapters send their signals in, and
+- Signals: `change_signals` gives the one order both adapters send their signals in
+  (``flags_removed`` included), `missing_signal` the arguments of ``flag_missing``, and
   `report_receiver_error` the one log line for a receiver that raised.
+- Usage (docs/hygiene.md): `usage_lines` and `usage_summary` print a status payload's
+  ``usage`` section, and `fetch_usage` reads it from a running app's health endpoint.
 - `import_string` resolves the dotted paths settings name.
 - Flags for the browser: `browser_flags` (the ``BROWSER_FLAGS`` allow-list), `browser_payload`
   (the JSON both adapters serve and embed), `BROWSER_ELEMENT_ID`, `BROWSER_CACHE_CONTROL`.
@@ -98,10 +101,14 @@ from ._integration.settings import (
 from ._integration.signals import (
     CONFIG_CHANGED,
     FLAG_CHANGED,
+    FLAG_MISSING,
+    FLAGS_REMOVED,
     change_signals,
+    missing_signal,
     receiver_name,
     report_receiver_error,
 )
+from ._integration.usage import fetch_usage, usage_lines, usage_summary
 from ._integration.visitor import SALT as VISITOR_SALT
 from ._integration.visitor import (
     VISITOR_KEYS,
@@ -113,6 +120,12 @@ from ._integration.visitor import (
 from ._sources.content import content_type_for_path
 
 __all__ = [
+    "FLAG_MISSING",
+    "FLAGS_REMOVED",
+    "missing_signal",
+    "fetch_usage",
+    "usage_lines",
+    "usage_summary",
     "FLAGS_PAGE_TEMPLATE",
     "FlagRow",
     "FlagsPage",

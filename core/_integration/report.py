@@ -30,6 +30,7 @@ from appconfig_core._sources.content import parse_content
 from appconfig_core.errors import ConfigurationError, DocumentError
 
 from .context_keys import SuppliedKeys, context_key_warnings
+from .usage import usage_summary
 
 #: HTTP status of the health endpoints: a degraded instance still serves its last good flags,
 #: so a load balancer must keep it; only an instance with no flags at all answers 503.
@@ -80,7 +81,10 @@ class StatusReport:
 
     def lines(self) -> list[str]:
         """``key: value`` per field, in the body's order, for the ``status`` commands."""
-        return [f"{key}: {_shown(value)}" for key, value in self.body.items()]
+        return [
+            f"{key}: {_shown(value)}" if key != "usage" else f"usage: {usage_summary(value)}"
+            for key, value in self.body.items()
+        ]
 
 
 def status_report(status: Status, *, now: datetime | None = None) -> StatusReport:
@@ -89,6 +93,7 @@ def status_report(status: Status, *, now: datetime | None = None) -> StatusRepor
     if status.updated_at is not None:
         age = round(((now or utc_now()) - status.updated_at).total_seconds(), 3)
     rejected = status.rejected
+    usage = {} if status.usage is None else {"usage": status.usage.as_dict()}
     return StatusReport(
         {
             "health": status.health,
@@ -102,6 +107,7 @@ def status_report(status: Status, *, now: datetime | None = None) -> StatusRepor
             "rejected": None
             if rejected is None
             else {"version": rejected.version, "at": _iso(rejected.at), "reason": rejected.reason},
+            **usage,
         }
     )
 
