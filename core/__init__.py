@@ -17,12 +17,14 @@ from ._evaluation.result import (
     TARGETING_MATCH,
     TYPE_MISMATCH,
     Evaluation,
+    FlagUsage,
     Health,
     Rejection,
     Status,
+    Usage,
 )
 from ._evaluation.snapshot import Snapshot
-from ._evaluation.usage import FlagUsage, MissingFlag, Usage
+from ._evaluation.usage import MissingFlag
 from ._evaluation.view import ContextSource, FlagsView
 from ._integration.settings import SettingProblem, build_client, merged_settings, settings_problems
 from ._runtime.client import FlagClient

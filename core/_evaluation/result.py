@@ -6,10 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, Literal
-
-if TYPE_CHECKING:
-    from .usage import Usage
+from typing import Any, Final, Literal
 
 #: The one empty read-only mapping: no attributes, no context, no answers.
 EMPTY_MAPPING: Final[Mapping[str, Any]] = MappingProxyType({})
@@ -68,6 +65,48 @@ class Rejection:
 
 
 @dataclass(frozen=True, slots=True)
+class FlagUsage:
+    """How often this process read one flag since `Usage.since`, and when it last did."""
+
+    name: str
+    reads: int
+    last_read: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """The reads of a client's flags in this process, against the document of ``version``.
+
+    ``flags`` holds the document's flags in its order, then the other names read, sorted;
+    ``never_read`` the document's flags nobody read, ``not_in_document`` the names read
+    that the document lacks (unknown names, and flags only ``defaults`` define).
+    """
+
+    since: datetime
+    version: str | None
+    flags: tuple[FlagUsage, ...]
+    never_read: tuple[str, ...]
+    not_in_document: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict: the ``usage`` section of the status payload."""
+        return {
+            "since": _iso(self.since),
+            "version": self.version,
+            "flags": {
+                flag.name: {"reads": flag.reads, "last_read": _iso(flag.last_read)}
+                for flag in self.flags
+            },
+            "never_read": list(self.never_read),
+            "not_in_document": list(self.not_in_document),
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
 class Status:
     """The client's health, for health checks, CLIs and dashboards.
 
@@ -104,6 +143,8 @@ __all__ = [
     "FLAG_NOT_FOUND",
     "GENERAL",
     "OVERRIDE",
+    "FlagUsage",
+    "Usage",
     "PARSE_ERROR",
     "PROVIDER_NOT_READY",
     "SPLIT",

@@ -20,9 +20,10 @@ import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 from appconfig_core.errors import UnknownFlagError
+
+from .result import FlagUsage, Usage
 
 log = logging.getLogger("appconfig_core")
 
@@ -40,48 +41,6 @@ class MissingFlag:
     suggestions: tuple[str, ...]
     #: True when a test override forced the name, False when code read it.
     forced: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class FlagUsage:
-    """How often this process read one flag since `Usage.since`, and when it last did."""
-
-    name: str
-    reads: int
-    last_read: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """The reads of a client's flags in this process, against the document of ``version``.
-
-    ``flags`` holds the document's flags in its order, then the other names read, sorted;
-    ``never_read`` the document's flags nobody read, ``not_in_document`` the names read
-    that the document lacks (unknown names, and flags only ``defaults`` define).
-    """
-
-    since: datetime
-    version: str | None
-    flags: tuple[FlagUsage, ...]
-    never_read: tuple[str, ...]
-    not_in_document: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict: the ``usage`` section of the status payload."""
-        return {
-            "since": _iso(self.since),
-            "version": self.version,
-            "flags": {
-                flag.name: {"reads": flag.reads, "last_read": _iso(flag.last_read)}
-                for flag in self.flags
-            },
-            "never_read": list(self.never_read),
-            "not_in_document": list(self.not_in_document),
-        }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat(timespec="seconds")
 
 
 def _at(stamp: float) -> datetime:
@@ -232,4 +191,4 @@ class ReadLog:
         self._lock = threading.Lock()
 
 
-__all__ = ["FlagUsage", "MissingFlag", "ReadLog", "Usage", "suggest"]
+__all__ = ["MissingFlag", "ReadLog", "Tally", "suggest"]

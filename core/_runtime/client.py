@@ -15,9 +15,9 @@ from types import TracebackType
 from typing import Any
 
 from appconfig_core._evaluation.flagset import Clock
-from appconfig_core._evaluation.result import Evaluation, Status
+from appconfig_core._evaluation.result import Evaluation, Status, Usage
 from appconfig_core._evaluation.snapshot import Snapshot, compile_defaults
-from appconfig_core._evaluation.usage import MissingFlag, ReadLog, Usage
+from appconfig_core._evaluation.usage import MissingFlag, ReadLog
 from appconfig_core._evaluation.view import ContextSource, FlagsView
 from appconfig_core._formats.detect import AUTO, check_format
 from appconfig_core._formats.retrieval import compile_overrides, variant_flags

@@ -108,6 +108,8 @@ EXAMPLES: list[tuple[dict[str, Any], str, str]] = [
     ({"OVERRIDES": "os.sep"}, "E015", "OVERRIDES: 'os.sep' is not callable (it is str)"),
     ({"VISITOR_COOKIE": 3}, "E016", "VISITOR_COOKIE: must be a cookie name or None, not int"),
     ({"VISITOR_MAX_AGE": 60}, "E016", "VISITOR_MAX_AGE: 60 is outside 3600 to 63072000 seconds"),
+    ({"STRICT": "yes"}, "E017", "STRICT: must be True, False or None, not str 'yes'"),
+    ({"REPORT_USAGE": None}, "E017", "REPORT_USAGE: must be True or False, not NoneType None"),
     ({"POL_INTERVAL": 30}, "W001", "POL_INTERVAL: unknown setting"),
 ]
 
