@@ -34,7 +34,7 @@ DOCS = Path(__file__).resolve().parents[3] / "docs"
 TROUBLESHOOTING = DOCS / "troubleshooting.md"
 #: Codes only the adapters report: the context function, Django's CLIENT, Flask's
 #: HEALTH_URL, Django's APPCONFIG dict itself.
-ADAPTER_CODES = {"E006", "E008", "E009", "E013"}
+ADAPTER_CODES = {"E006", "E008", "E009", "E013", "W002"}
 NOT_CALLABLE = 42
 
 #: One example of each problem, with the exact message; docs/troubleshooting.md shows these.
