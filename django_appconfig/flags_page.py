@@ -10,12 +10,12 @@ visitor is sent to log in (the admin's login page when the admin is installed).
 from __future__ import annotations
 
 from functools import cache
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.template import Context, Engine, Template
 from django.views.decorators.cache import never_cache
@@ -42,7 +42,9 @@ def view(request: HttpRequest) -> HttpResponse:
         if user is not None and user.is_authenticated:
             raise PermissionDenied("the flags page is for staff")
         login = "admin:login" if apps.is_installed("django.contrib.admin") else settings.LOGIN_URL
-        return redirect_to_login(request.get_full_path(), resolve_url(login))
+        # Not django.contrib.auth's redirect_to_login: importing it needs the auth app.
+        query = urlencode({"next": request.get_full_path()}, safe="/")
+        return HttpResponseRedirect(f"{resolve_url(login)}?{query}")
     page = flags_page(get_client(), flags_for(request))
     response = HttpResponse(_template().render(Context({"page": page})))
     response["Cache-Control"] = "private, no-store"

@@ -38,6 +38,9 @@ MIDDLEWARE = [
     "django_appconfig.middleware.FlagsMiddleware",
 ]
 
+# Staff-only pages (the library's flags page) send visitors here to sign in with ?user=.
+LOGIN_URL = "products"
+
 # The visitor's name lives in a signed cookie, so the example needs no database.
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 DATABASES: dict[str, dict[str, str]] = {}

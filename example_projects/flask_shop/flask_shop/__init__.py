@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask
 
-from flask_appconfig import AppConfigFlags
+from flask_appconfig import AppConfigFlags, flags_page_blueprint
 
 EXAMPLE_FLAGS = Path(__file__).resolve().parents[2] / "appconfig" / "shop:demo:flags.json"
 
@@ -57,9 +57,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _log_to_console(app)
     flags.init_app(app)
 
-    from . import receivers, views
+    from . import receivers, views, visitors
 
     app.register_blueprint(views.shop)
+    # The library's read-only flags page, for staff only.
+    app.register_blueprint(
+        flags_page_blueprint(allow=visitors.is_staff), url_prefix="/appconfig/flags"
+    )
     receivers.connect(app)
     return app
 

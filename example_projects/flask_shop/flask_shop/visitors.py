@@ -20,6 +20,15 @@ def visitor_name() -> str | None:
     return name.strip()
 
 
+def is_staff() -> bool:
+    """Whether the visitor may see the library's flags page: addresses at example.com.
+
+    A real app would ask its login (``current_user.is_admin``).
+    """
+    name = visitor_name()
+    return name is not None and name.endswith("@example.com")
+
+
 def visitor_context() -> dict[str, Any]:
     """The evaluation context (``APPCONFIG_CONTEXT``): what the flag rules can test.
 
