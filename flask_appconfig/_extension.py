@@ -12,12 +12,15 @@ from typing import Any
 from blinker import NamedSignal
 from flask import Flask, current_app, has_app_context
 
-from appconfig_core import ChangeEvent, FlagClient, build_client
+from appconfig_core import ChangeEvent, FlagClient, MissingFlag, build_client
 from appconfig_core.errors import ConfigurationError
 from appconfig_core.integration import (
     CONFIG_CHANGED,
     FLAG_CHANGED,
+    FLAG_MISSING,
+    FLAGS_REMOVED,
     change_signals,
+    missing_signal,
     receiver_name,
     report_receiver_error,
 )
@@ -39,13 +42,14 @@ from ._jinja import install_jinja
 from ._overrides import install_overrides, permission_for
 from ._state import EXTENSION_KEY, AppState, forget_request_view
 from ._visitor import install_visitor
-from .signals import config_changed, flag_changed
+from .signals import config_changed, flag_changed, flag_missing, flags_removed
 
 log = logging.getLogger("flask_appconfig")
 
 SIGNALS: Mapping[str, NamedSignal] = {
     CONFIG_CHANGED: config_changed,
     FLAG_CHANGED: flag_changed,
+    FLAGS_REMOVED: flags_removed,
 }
 
 
@@ -69,6 +73,8 @@ class AppConfigFlags:
     - ``APPCONFIG_CACHE_PATH`` ``None``, ``APPCONFIG_DEFAULTS`` ``{}``
     - ``APPCONFIG_START_TIMEOUT`` ``5.0``, ``APPCONFIG_FORMAT`` ``"auto"``
     - ``APPCONFIG_REGION`` ``None``, ``APPCONFIG_ENDPOINT_URL`` ``None``
+    - ``APPCONFIG_STRICT`` ``None`` (strict only under `override`), ``APPCONFIG_REPORT_USAGE``
+      ``False`` (usage in the health payload): docs/hygiene.md
     - ``APPCONFIG_CONTEXT`` ``None``: a function of no arguments (or its dotted path)
       returning the request's evaluation context
     - ``APPCONFIG_HEALTH_URL`` ``None``: a path to serve the JSON health endpoint at
@@ -112,7 +118,9 @@ class AppConfigFlags:
             core = {key: value for key, value in settings.items() if key not in ADAPTER_KEYS}
             client = build_client(core, prefix=PREFIX)
         state = AppState(client, resolve_context(settings["CONTEXT"]))
-        state.unsubscribe = client.on_change(_signal_bridge(app))
+        state.unsubscribe = _both(
+            client.on_change(_signal_bridge(app)), client.on_missing(_missing_bridge(app))
+        )
         weakref.finalize(app, state.unsubscribe)
         self._states[app] = state
         app.extensions[EXTENSION_KEY] = self
@@ -216,6 +224,36 @@ def _signal_bridge(app: Flask) -> Callable[[ChangeEvent], None]:
         with sender.app_context():
             for name, kwargs in change_signals(event):
                 _send_robust(SIGNALS[name], name, sender, kwargs)
+
+    return bridge
+
+
+def _both(first: Callable[[], None], second: Callable[[], None]) -> Callable[[], None]:
+    def unsubscribe() -> None:
+        first()
+        second()
+
+    return unsubscribe
+
+
+def _missing_bridge(app: Flask) -> Callable[[MissingFlag], None]:
+    """A core listener that sends `flag_missing` with ``app`` as sender, on the reading thread.
+
+    Inside a request of ``app`` its context is used as it is (receivers see its ``g``);
+    elsewhere an application context is pushed for the send.
+    """
+    app_ref = weakref.ref(app)
+
+    def bridge(found: MissingFlag) -> None:
+        sender = app_ref()
+        if sender is None or signals_muted(sender):
+            return
+        kwargs = missing_signal(found)
+        if has_app_context() and current_app._get_current_object() is sender:  # type: ignore[attr-defined]
+            _send_robust(flag_missing, FLAG_MISSING, sender, kwargs)
+            return
+        with sender.app_context():
+            _send_robust(flag_missing, FLAG_MISSING, sender, kwargs)
 
     return bridge
 
