@@ -13,10 +13,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._client import get_client
     from ._flags import aflags_for, flags_for
+    from ._visitor import visitor_id
 
-__all__ = ["aflags_for", "flags_for", "get_client"]
+__all__ = ["aflags_for", "flags_for", "get_client", "visitor_id"]
 
-_HOMES = {"get_client": "._client", "aflags_for": "._flags", "flags_for": "._flags"}
+_HOMES = {
+    "get_client": "._client",
+    "aflags_for": "._flags",
+    "flags_for": "._flags",
+    "visitor_id": "._visitor",
+}
 
 
 def __getattr__(name: str) -> Any:
