@@ -30,13 +30,12 @@ public and follow the package's compatibility rules. The rest of the core is pri
 - Anonymous visitors: `LazyContext`, `new_visitor_id`, `is_visitor_id`, `targeting_key`,
   `VISITOR_KEYS`, `VISITOR_SALT`.
 - Flag hygiene: `refs_output` is what every ``refs`` command prints (a scan of code and
-  templates, `scan_paths`, compared by `references_report` with `document_flags`, `file_flags`
-  or `snapshot_flags`); `SuppliedKeys` and `declared_context_keys` describe what a context
-  function supplies, and `context_key_warnings` (`file_context_warnings` for a file) names
-  the rule keys it never does (`validation_report` and `loaded_validation` take
-  ``supplied=`` to add them).
-- The flags page for people: `flags_page` builds its rows (`FlagsPage`, `FlagRow`) for one
-  viewer, and `FLAGS_PAGE_TEMPLATE` is the one template both adapters render.
+  templates, `scan_paths`, compared by `references_report` with `document_flags`,
+  `file_flags`, `snapshot_flags` or `loaded_flags`; `served_label` names what a client
+  serves). `SuppliedKeys` and `declared_context_keys` describe what a context function
+  supplies, and `context_key_warnings` (`file_context_warnings` for a file) names the rule
+  keys it never does (`validation_report` and `loaded_validation` take ``supplied=`` to add
+  them).
 
 The request-scoped view comes from `appconfig_core.FlagClient.view`; the Jinja ``{% flag %}``
 extension lives in `appconfig_core.jinja`, so that importing this module never imports Jinja.
@@ -68,8 +67,10 @@ from ._integration.refs_report import (
     RefsReport,
     document_flags,
     file_flags,
+    loaded_flags,
     references_report,
     refs_output,
+    served_label,
     snapshot_flags,
 )
 from ._integration.report import (
@@ -174,6 +175,7 @@ __all__ = [
     "file_flags",
     "guard_context",
     "import_string",
+    "loaded_flags",
     "loaded_validation",
     "merged_settings",
     "parse_context_pairs",
@@ -183,6 +185,7 @@ __all__ = [
     "report_receiver_error",
     "resolve_callable",
     "scan_paths",
+    "served_label",
     "settings_problems",
     "snapshot_flags",
     "status_report",

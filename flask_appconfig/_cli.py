@@ -30,11 +30,12 @@ from appconfig_core.integration import (
     declared_context_keys,
     describe_evaluation,
     file_flags,
+    loaded_flags,
     loaded_validation,
     parse_context_pairs,
     refs_output,
     resolve_callable,
-    snapshot_flags,
+    served_label,
     status_report,
     unexpected_error,
     unknown_flag_message,
@@ -127,7 +128,7 @@ def eval_command(name: str, pairs: tuple[str, ...]) -> None:
     # A view, so that a flag the Agent evaluates is asked for this context.
     view = client.view(context)
     if name not in view.snapshot.flag_names:
-        where = f"version {view.snapshot.version or '-'} of {client.source.description}"
+        where = served_label(client, view.snapshot)
         click.echo(
             f"Error: {unknown_flag_message(name, view.snapshot.flag_names, where)}", err=True
         )
@@ -218,17 +219,11 @@ def refs_command(
     if document is not None:
         flags, label = _file_flags(document, fmt or read_settings(_app().config)["FORMAT"])
     else:
-        client = _started_state().client
-        if not client.status.ready:
-            click.echo(
-                f"Error: no flags are loaded from {client.source.description}"
-                f" ({client.status.last_error or 'no answer'}); pass --document FILE",
-                err=True,
-            )
-            raise click.exceptions.Exit(2)
-        snapshot = client.snapshot()
-        flags = snapshot_flags(snapshot)
-        label = f"version {snapshot.version or '-'} of {client.source.description}"
+        try:
+            flags, label = loaded_flags(_started_state().client)
+        except ConfigurationError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            raise click.exceptions.Exit(2) from None
     try:
         status, lines = refs_output(
             paths, flags, label=label, strict=strict, as_json=as_json, exclude=exclude

@@ -19,8 +19,9 @@ from typing import Any
 
 from appconfig_core._evaluation.snapshot import Snapshot
 from appconfig_core._formats.detect import AUTO, compile_document, is_stored_form
+from appconfig_core._runtime.client import FlagClient
 from appconfig_core._sources.content import content_type_for_path, parse_content
-from appconfig_core.errors import DocumentError
+from appconfig_core.errors import ConfigurationError, DocumentError
 
 from .refs import Reference, Scan, scan_paths
 
@@ -65,6 +66,28 @@ def snapshot_flags(snapshot: Snapshot) -> DocumentFlags:
     if found is not None and set(found.names) == set(snapshot.flag_names):
         return found
     return DocumentFlags(tuple(sorted(snapshot.flag_names)), {})
+
+
+def served_label(client: FlagClient, snapshot: Snapshot) -> str:
+    """How the adapters' commands name what a client serves: ``version 7 of <source>``."""
+    return f"version {snapshot.version or '-'} of {client.source.description}"
+
+
+def loaded_flags(client: FlagClient) -> tuple[DocumentFlags, str]:
+    """The flags ``client`` serves (started if need be) and `served_label` for them.
+
+    Raises `ConfigurationError` when no document is loaded: the adapters' ``refs`` then has
+    nothing to compare with and asks for ``--document`` (exit 2).
+    """
+    client.start()
+    status = client.status
+    if not status.ready:
+        raise ConfigurationError(
+            f"no flags are loaded from {client.source.description}"
+            f" ({status.last_error or 'no answer'}); pass --document FILE"
+        )
+    snapshot = client.snapshot()
+    return snapshot_flags(snapshot), served_label(client, snapshot)
 
 
 def _deprecations(document: Any, names: Iterable[str]) -> dict[str, str]:
@@ -216,7 +239,9 @@ __all__ = [
     "RefsReport",
     "document_flags",
     "file_flags",
+    "loaded_flags",
     "references_report",
     "refs_output",
+    "served_label",
     "snapshot_flags",
 ]

@@ -229,6 +229,16 @@ class TestRefs:
         strict = app.test_cli_runner().invoke(args=[*args, "--strict"])
         assert 1 == strict.exit_code
 
+    def test_nothing_to_compare_exits_2(self) -> None:
+        """With no flags loaded and no --document, refs exits 2 and asks for a document."""
+        client = FlagClient(StaticSource(b"{", content_type="application/json"), start_timeout=1)
+        app = Flask(__name__)
+        AppConfigFlags(app, client=client)
+        result = app.test_cli_runner().invoke(args=["appconfig", "refs", "."])
+        client.close()
+        assert 2 == result.exit_code
+        assert "pass --document FILE" in result.output
+
     def test_a_missing_path_is_a_usage_error(self, app: Flask, tmp_path: Path) -> None:
         """A path that does not exist exits 2 with click's usage error."""
         result = app.test_cli_runner().invoke(args=["appconfig", "refs", str(tmp_path / "x")])

@@ -22,10 +22,11 @@ from appconfig_core.integration import (
     content_type_for_path,
     describe_evaluation,
     file_flags,
+    loaded_flags,
     loaded_validation,
     parse_context_pairs,
     refs_output,
-    snapshot_flags,
+    served_label,
     status_report,
     unconfigured_report,
     unexpected_error,
@@ -120,7 +121,7 @@ class Command(BaseCommand):
         client = get_client()
         view = client.view(context)
         if name not in view.snapshot.flag_names:
-            where = f"version {view.snapshot.version or '-'} of {client.source.description}"
+            where = served_label(client, view.snapshot)
             raise CommandError(unknown_flag_message(name, view.snapshot.flag_names, where))
         self.stdout.write(describe_evaluation(view.evaluate(name)))
 
@@ -129,17 +130,10 @@ class Command(BaseCommand):
         if document is not None:
             flags, label = self._document_flags(document, options["format"]), document
         else:
-            client = get_client()
-            client.start()
-            if not client.status.ready:
-                raise CommandError(
-                    f"no flags are loaded from {client.source.description}"
-                    f" ({client.status.last_error or 'no answer'}); pass --document FILE",
-                    returncode=2,
-                )
-            snapshot = client.snapshot()
-            flags = snapshot_flags(snapshot)
-            label = f"version {snapshot.version or '-'} of {client.source.description}"
+            try:
+                flags, label = loaded_flags(get_client())
+            except ConfigurationError as exc:
+                raise CommandError(str(exc), returncode=2) from None
         try:
             status, lines = refs_output(
                 options["paths"],
