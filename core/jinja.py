@@ -134,8 +134,9 @@ class FlagExtension(Extension):
         otherwise: list[nodes.Node] = []
         if next(parser.stream).test("name:else"):
             otherwise = parser.parse_statements(("name:endflag",), drop_needle=True)
-        line = nodes.Const(lineno)
-        test = nodes.Test(name, FLAG_TEST, [line], [], None, None, lineno=lineno)
+        # A literal name was checked above; only an expression needs its line for a warning.
+        line = [] if isinstance(name, nodes.Const) else [nodes.Const(lineno)]
+        test = nodes.Test(name, FLAG_TEST, line, [], None, None, lineno=lineno)
         return nodes.If(test, body, [], otherwise, lineno=lineno)
 
 
