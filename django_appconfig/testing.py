@@ -7,6 +7,11 @@ Overrides sit on the process client, so ``request.flags``, templates, decorators
 `get_client` all see them, in every thread (the live server's too). Apply
 ``override_settings(APPCONFIG=...)`` outside ``override_flags``: changing ``APPCONFIG``
 replaces the client and with it any override in force.
+
+While an override is in force the client is strict (unless ``APPCONFIG["STRICT"]`` is
+False): reading a flag the document lacks raises `appconfig_core.UnknownFlagError`, and so
+does forcing one, so a misspelt name fails the test instead of answering its default. Declare
+a flag that is not deployed yet in ``DEFAULTS``. See docs/hygiene.md.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ Enable it with ``pytest_plugins = ["flask_appconfig.testing"]`` in your top-leve
     def test_beta_page(client, override_flags):
         override_flags({"beta": True})
         assert client.get("/beta").status_code == 200
+
+While an override is in force the client is strict (unless ``APPCONFIG_STRICT`` is False):
+reading or forcing a flag the document lacks raises `appconfig_core.UnknownFlagError`, so a
+misspelt name fails the test. Declare a flag not deployed yet in ``APPCONFIG_DEFAULTS``.
 """
 
 from __future__ import annotations

@@ -7,10 +7,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client, SimpleTestCase, override_settings
 
+from appconfig_core import UnknownFlagError
 from django_appconfig import get_client
 from django_appconfig.pytest_plugin import FlagOverrides
 from django_appconfig.testing import override_flags, static_client
@@ -65,6 +67,65 @@ class TestClassDecorator(SimpleTestCase):
     def test_sees_the_override(self) -> None:
         """A test of a decorated class sees the flag on, with no flags source at all."""
         assert get_client().is_enabled("beta")
+
+
+class TestStrictMode:
+    """Under override_flags an unknown name raises, so a test suite catches typos."""
+
+    def test_a_misspelt_read_raises_under_an_override(
+        self, flags_file: FlagsFile, client: Client
+    ) -> None:
+        """A view reading a misspelt flag fails the request while override_flags is active."""
+        with override_flags({"new_checkout": True}), pytest.raises(UnknownFlagError) as raised:
+            client.get("/flag/new_chekout/")
+        assert ("new_chekout", ("new_checkout",)) == (raised.value.name, raised.value.suggestions)
+        assert client.get("/flag/new_chekout/").status_code == 200  # outside: a warning only
+
+    def test_a_misspelt_override_raises(self, flags_file: FlagsFile) -> None:
+        """Forcing a name the document lacks raises, naming the close match."""
+        overriding = override_flags({"dark_mdoe": True})
+        with pytest.raises(UnknownFlagError, match="did you mean 'dark_mode'"):
+            overriding.enable()
+
+    def test_the_fixture_is_strict_too(
+        self, flags_file: FlagsFile, appconfig_flags: FlagOverrides
+    ) -> None:
+        """The appconfig_flags fixture makes reads strict once it forces a flag."""
+        appconfig_flags.set({"dark_mode": True})
+        with pytest.raises(UnknownFlagError):
+            appconfig_flags.client.is_enabled("dark_mdoe")
+
+    def test_defaults_declare_flags_not_deployed_yet(
+        self, flags_file: FlagsFile, settings: Any
+    ) -> None:
+        """A name in DEFAULTS may be forced and read in strict mode."""
+        settings.APPCONFIG = {**settings.APPCONFIG, "DEFAULTS": {"next_big_thing": False}}
+        with override_flags({"next_big_thing": True}):
+            assert get_client().is_enabled("next_big_thing") is True
+
+    def test_strict_false_only_warns(self, flags_file: FlagsFile, settings: Any) -> None:
+        """STRICT False keeps the test helpers lenient: the unknown name answers its default."""
+        settings.APPCONFIG = {**settings.APPCONFIG, "STRICT": False}
+        with override_flags({"new_checkout": True}):
+            assert get_client().is_enabled("new_chekout") is False
+
+    def test_strict_true_raises_without_an_override(
+        self, flags_file: FlagsFile, settings: Any
+    ) -> None:
+        """STRICT True makes every read of an unknown name raise."""
+        settings.APPCONFIG = {**settings.APPCONFIG, "STRICT": True}
+        with pytest.raises(UnknownFlagError):
+            get_client().is_enabled("new_chekout")
+
+    def test_an_empty_document_judges_nothing(self) -> None:
+        """With static_client's empty document there is nothing to compare names with."""
+        client = static_client()
+        try:
+            client.start()
+            with client.override({"beta": True}):
+                assert (True, False) == (client.is_enabled("beta"), client.is_enabled("gamma"))
+        finally:
+            client.close()
 
 
 class TestStaticClient:
