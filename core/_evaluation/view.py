@@ -125,16 +125,30 @@ class FlagsView:
         """The evaluation of flag ``name``, computed once per view."""
         evaluation = self._memo.get(name)
         if evaluation is None:
-            if self._resolver is not None and self._resolver.applies(self._snapshot, name):
-                evaluation = self._resolve(name)
-            if evaluation is None:
-                evaluation = self._snapshot.evaluate(name, self.context)
-            else:
-                self._snapshot.count_read(name)
-            override = self._overrides.get(name)
-            if override is not None:
-                evaluation = override.apply(evaluation)
-            self._memo[name] = evaluation
+            evaluation = self._answer(name, counted=True)
+        return evaluation
+
+    def peek(self, name: str) -> Evaluation:
+        """`evaluate` without counting a read in the client's usage: for pages and tools
+        that show every flag (the flags page), whose looking is not the application reading."""
+        evaluation = self._memo.get(name)
+        if evaluation is None:
+            evaluation = self._answer(name, counted=False)
+        return evaluation
+
+    def _answer(self, name: str, *, counted: bool) -> Evaluation:
+        evaluation = None
+        if self._resolver is not None and self._resolver.applies(self._snapshot, name):
+            evaluation = self._resolve(name)
+        if evaluation is None:
+            snapshot = self._snapshot
+            evaluation = (snapshot.evaluate if counted else snapshot.peek)(name, self.context)
+        elif counted:
+            self._snapshot.count_read(name)
+        override = self._overrides.get(name)
+        if override is not None:
+            evaluation = override.apply(evaluation)
+        self._memo[name] = evaluation
         return evaluation
 
     def _resolve(self, name: str) -> Evaluation | None:

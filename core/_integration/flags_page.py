@@ -9,19 +9,17 @@ cannot drift. Every value is worked out here, as text, so the template only plac
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
-from appconfig_core._evaluation.result import Evaluation
+from appconfig_core._evaluation.metadata import FlagInfo
+from appconfig_core._evaluation.result import Evaluation, FlagUsage
 from appconfig_core._evaluation.view import FlagsView
 from appconfig_core._runtime.client import FlagClient
-from appconfig_core._runtime.store import snapshot_flags
 
 from .report import status_report
-
-#: Reads per flag in this process, when the client collects them (see `FlagsPage.usage`).
-UsageCounts = Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,67 +35,69 @@ class FlagRow:
     variant: str
     reason: str
     attributes: tuple[tuple[str, str], ...]
-    usage: str
+    reads: str
+    last_read: str
 
 
 @dataclass(frozen=True, slots=True)
 class FlagsPage:
     """What the page shows: the rows in document order, then the client's status lines.
 
-    ``usage_collected`` tells the template whether to show the usage column at all.
+    ``usage_since`` is when this process started counting reads (the counts are this
+    process's only: each worker of a server counts its own).
     """
 
     rows: tuple[FlagRow, ...]
     status: tuple[tuple[str, str], ...]
     health: str
     version: str
-    usage_collected: bool
+    usage_since: str
 
 
-def flags_page(
-    client: FlagClient, view: FlagsView, *, usage: UsageCounts | None = None
-) -> FlagsPage:
+def flags_page(client: FlagClient, view: FlagsView) -> FlagsPage:
     """The page for the viewer of ``view`` (their request's view of ``client``).
 
     Each flag is evaluated through ``view``, so the page shows what that viewer's requests
-    get, the Agent's per-request answers and QA overrides included. ``usage`` (reads per
-    flag name) fills the usage column when the client collects it.
+    get, the Agent's per-request answers and QA overrides included; the page's own look is
+    not counted as a read in the usage it shows.
     """
     snapshot = view.snapshot
+    usage = client.usage()
+    reads = {flag.name: flag for flag in usage.flags}
     rows = tuple(
-        _row(name, snapshot.definition(name), view.evaluate, usage)
-        for name in snapshot_flags(snapshot)
+        _row(info, snapshot.definition(info.name), view.peek(info.name), reads.get(info.name))
+        for info in snapshot.flags
     )
     report = status_report(client.status)
     return FlagsPage(
         rows=rows,
-        status=tuple(_pair(line) for line in report.lines()),
+        status=tuple(_pair(line) for line in report.lines() if not line.startswith("usage:")),
         health=report.health,
         version=snapshot.version or "-",
-        usage_collected=usage is not None,
+        usage_since=_moment(usage.since),
     )
 
 
 def _row(
-    name: str,
-    definition: Any,
-    evaluate: Callable[[str], Evaluation],
-    usage: UsageCounts | None,
+    info: FlagInfo, definition: Any, evaluation: Evaluation, usage: FlagUsage | None
 ) -> FlagRow:
-    declared = _declared(definition)
-    evaluation = evaluate(name)
     reason = evaluation.reason + (f" ({evaluation.error})" if evaluation.error else "")
+    deprecation = info.deprecation
+    planned = "" if deprecation is None else deprecation.status
+    if deprecation is not None and deprecation.date is not None:
+        planned += f" for {deprecation.date.isoformat()}"
     return FlagRow(
-        name=name,
-        title=_text(declared.get("name")),
-        description=_text(declared.get("description")),
-        deprecation=_deprecation(declared.get("_deprecation")),
+        name=info.name,
+        title=info.display_name or "",
+        description=info.description or "",
+        deprecation=planned,
         variants=", ".join(variant_names(definition)),
         state="on" if evaluation.enabled else "off",
         variant=evaluation.variant or "",
         reason=reason,
         attributes=tuple((key, _json(value)) for key, value in evaluation.attributes.items()),
-        usage="" if usage is None else str(usage.get(name, 0)),
+        reads=str(usage.reads if usage else 0),
+        last_read=_moment(usage.last_read if usage else None),
     )
 
 
@@ -115,20 +115,8 @@ def stored_variants(definition: Any) -> list[Mapping[str, Any]]:
     return [variant for variant in variants if isinstance(variant, Mapping)]
 
 
-def _declared(definition: Any) -> Mapping[str, Any]:
-    flag = definition.get("flag") if isinstance(definition, Mapping) else None
-    return flag if isinstance(flag, Mapping) else {}
-
-
-def _deprecation(raw: Any) -> str:
-    if not isinstance(raw, Mapping):
-        return ""
-    date = raw.get("date")
-    return f"{raw.get('status', 'planned')} for {date}" if date else str(raw.get("status", ""))
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+def _moment(moment: datetime | None) -> str:
+    return "never" if moment is None else moment.isoformat(timespec="seconds")
 
 
 def _json(value: Any) -> str:
@@ -162,7 +150,7 @@ code { font-size: 13px; }
 <p>What your requests get right now, and why. Read-only: flags change in AWS AppConfig.</p>
 <table id="flags">
 <thead><tr><th>Flag</th><th>Description</th><th>Variants</th><th>You get</th><th>Why</th>
-{% if page.usage_collected %}<th>Reads</th>{% endif %}</tr></thead>
+<th>Reads</th></tr></thead>
 <tbody>
 {% for row in page.rows %}<tr data-flag="{{ row.name }}">
 <td><code>{{ row.name }}</code>{% if row.title %}<br>{{ row.title }}{% endif %}</td>
@@ -173,10 +161,13 @@ code { font-size: 13px; }
 <br>variant <code class="variant">{{ row.variant }}</code>{% endif %}{% for key, value in row.attributes %}
 <br><code>{{ key }}</code> = <code>{{ value }}</code>{% endfor %}</td>
 <td class="reason">{{ row.reason }}</td>
-{% if page.usage_collected %}<td class="usage">{{ row.usage }}</td>{% endif %}
+<td class="usage"><span class="reads">{{ row.reads }}</span><br>
+<span class="muted">last {{ row.last_read }}</span></td>
 </tr>
 {% endfor %}</tbody>
 </table>
+<p class="muted">Reads are this process's, since {{ page.usage_since }}; this page's own look
+is not counted.</p>
 <h2>Client status: <span id="health">{{ page.health }}</span></h2>
 <table id="status">
 {% for key, value in page.status %}<tr><th>{{ key }}</th><td>{{ value }}</td></tr>

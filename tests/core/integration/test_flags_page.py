@@ -67,12 +67,16 @@ class TestRows:
         assert staff.attributes == (("kind", "grid"),)
         assert (other.variant, other.reason) == ("everyone", "DEFAULT")
 
-    def test_usage_column_only_when_counts_are_given(self, client: FlagClient) -> None:
-        """Without counts the page has no usage column; with them, each row its count."""
-        assert not flags_page(client, client.view({})).usage_collected
-        page = flags_page(client, client.view({}), usage={"layout": 7})
-        assert page.usage_collected
-        assert [row.usage for row in page.rows] == ["0", "7", "0"]
+    def test_reads_are_the_applications_not_the_pages(self, client: FlagClient) -> None:
+        """Each row counts the application's reads; building the page counts none."""
+        for _ in range(3):
+            client.is_enabled("layout", {})
+        first = flags_page(client, client.view({"is_staff": True}))
+        again = flags_page(client, client.view({"is_staff": True}))
+        assert [row.reads for row in first.rows] == ["0", "3", "0"]
+        assert [row.reads for row in again.rows] == ["0", "3", "0"]
+        assert again.rows[0].last_read == "never"
+        assert again.rows[1].last_read != "never"
 
 
 class TestStatus:
