@@ -1,8 +1,9 @@
-"""Blinker signals: config_changed and flag_changed, sent with the app on the poller thread."""
+"""Blinker signals: the change signals on the poller thread, flag_missing on the reader's."""
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -10,11 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template_string
 
-from flask_appconfig import AppConfigFlags, config_changed, flag_changed
+from appconfig_core import UnknownFlagError
+from flask_appconfig import (
+    AppConfigFlags,
+    config_changed,
+    current_flags,
+    flag_changed,
+    flag_required,
+)
+from flask_appconfig.signals import flag_missing, flags_removed
 
-from .conftest import TIMEOUT, next_change, stored, write_document
+from .conftest import DOCUMENT, TIMEOUT, next_change, stored, write_document
 
 
 @dataclass
@@ -228,3 +237,132 @@ class TestLocalAppConfigServer:
         finally:
             flag_changed.disconnect(receiver, sender=app)
         assert seen == [(app, False)]
+
+
+def missing_warnings(caplog: pytest.LogCaptureFixture, name: str) -> list[str]:
+    """The unknown-name warnings logged about flag ``name``."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "appconfig_core" and f"flag {name!r} is not defined" in r.getMessage()
+    ]
+
+
+class TestUnknownNames:
+    """A misspelt name warns once, with a suggestion, and sends flag_missing once per version."""
+
+    def test_a_view_a_template_and_a_decorator_each_warn_once(
+        self, app: Flask, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Each misspelt name, read by two requests, is one warning naming the close match."""
+
+        @app.route("/view")
+        def view() -> str:
+            return "on" if current_flags.is_enabled("bannr") else "off"
+
+        @app.route("/template")
+        def template() -> str:
+            return render_template_string("{% flag 'oldd' %}on{% else %}off{% endflag %}")
+
+        @app.route("/decorated")
+        @flag_required("bta")
+        def decorated() -> str:
+            return "in"  # pragma: no cover - the flag is unknown
+
+        caplog.set_level(logging.WARNING, logger="appconfig_core")
+        client = app.test_client()
+        for _ in range(2):
+            assert b"off" == client.get("/view").data
+            assert b"off" == client.get("/template").data
+            assert 404 == client.get("/decorated").status_code
+        for typo, meant in (("bannr", "banner"), ("oldd", "old"), ("bta", "beta")):
+            [warning] = missing_warnings(caplog, typo)
+            assert f"Did you mean '{meant}'?" in warning
+
+    def test_an_override_warns_once(
+        self, make_app: Callable[..., Flask], caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """With APPCONFIG_STRICT False, forcing an unknown name warns and still forces it."""
+        app = make_app(APPCONFIG_STRICT=False)
+        caplog.set_level(logging.WARNING, logger="appconfig_core")
+        flags = app.extensions["appconfig"]
+        start(app)
+        with flags.override({"bannr": True}, app=app), app.app_context():
+            assert current_flags.is_enabled("bannr") is True
+        [warning] = missing_warnings(caplog, "bannr")
+        assert "the override forces it anyway" in warning
+
+    def test_flag_missing_is_sent_with_the_app(self, app: Flask, flags_file: Path) -> None:
+        """flag_missing is sent once per name and version, with the app, in its context."""
+        received: list[tuple[Any, dict[str, Any], Any]] = []
+
+        def on_missing(sender: Any, **kwargs: Any) -> None:
+            received.append((sender, kwargs, current_app._get_current_object()))  # type: ignore[attr-defined]
+
+        client = app.extensions["appconfig"].get_client(app)
+        start(app)
+        flag_missing.connect(on_missing, sender=app)
+        try:
+            client.is_enabled("bannr")
+            client.is_enabled("bannr")
+            with next_change(client):
+                write_document(
+                    flags_file,
+                    {**DOCUMENT, "values": {**DOCUMENT["values"], "old": {"enabled": True}}},
+                )
+            client.is_enabled("bannr")
+        finally:
+            flag_missing.disconnect(on_missing, sender=app)
+        assert 2 == len(received)
+        sender, kwargs, context_app = received[0]
+        assert (app, app) == (sender, context_app)
+        assert ("bannr", ("banner",), False) == (
+            kwargs["name"],
+            kwargs["suggestions"],
+            kwargs["forced"],
+        )
+        assert received[0][1]["version"] != received[1][1]["version"]
+
+    def test_strict_under_override(self, app: Flask) -> None:
+        """Under flags.override a request reading a misspelt flag raises UnknownFlagError."""
+
+        @app.route("/view")
+        def view() -> str:
+            return "on" if current_flags.is_enabled("bannr") else "off"
+
+        flags = app.extensions["appconfig"]
+        start(app)
+        with flags.override({"banner": False}, app=app), pytest.raises(UnknownFlagError):
+            app.test_client().get("/view")
+        overriding = flags.override({"bannr": True}, app=app)
+        with pytest.raises(UnknownFlagError, match="did you mean 'banner'"):
+            overriding.__enter__()
+
+
+class TestRemovals:
+    def test_removing_a_read_flag_sends_flags_removed(
+        self, app: Flask, flags_file: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A version without a flag the app read warns and sends flags_removed with the app."""
+        removed: list[tuple[Any, dict[str, Any]]] = []
+
+        def on_removed(sender: Any, **kwargs: Any) -> None:
+            removed.append((sender, kwargs))
+
+        caplog.set_level(logging.WARNING, logger="appconfig_core")
+        client = app.extensions["appconfig"].get_client(app)
+        start(app)
+        assert client.is_enabled("old") is False
+        flags_removed.connect(on_removed, sender=app)
+        try:
+            values = {k: v for k, v in DOCUMENT["values"].items() if k not in ("old", "beta")}
+            with next_change(client):
+                write_document(flags_file, stored(values))
+        finally:
+            flags_removed.disconnect(on_removed, sender=app)
+        [(sender, kwargs)] = removed
+        assert (app, ("old",)) == (sender, kwargs["names"])
+        assert any(
+            "removed 1 flag(s)" in r.getMessage() and "'old'" in r.getMessage()
+            for r in caplog.records
+        )
