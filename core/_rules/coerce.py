@@ -3,7 +3,7 @@
 Context values reach the rule engine from two places: Python code (any type) and the
 AppConfig Agent's ``Context: key=value`` headers (always strings). Every comparison first
 brings the context value to the kind of the literal it is compared with, so that
-``userId=42`` from a header and ``{"userId": 42}`` from code answer the same. A value that
+``user_id=42`` from a header and ``{"user_id": 42}`` from code answer the same. A value that
 cannot be brought to that kind makes the comparison false.
 """
 

@@ -207,7 +207,7 @@ class _Compiler:
         if not (isinstance(pct, Literal) and pct.kind == NUM and 0 <= pct.value <= 100):
             raise _Problem("pct:: must be a number from 0 to 100", pct.pos)
         if not isinstance(by, Ref):
-            raise _Problem("by:: must be a context reference like $userId", by.pos)
+            raise _Problem("by:: must be a context reference like $user_id", by.pos)
         if seed is not None and not (isinstance(seed, Literal) and seed.kind == STR):
             raise _Problem('seed:: must be a string like "2025-01"', seed.pos)
         key, cut = by.key, threshold(pct.value)
