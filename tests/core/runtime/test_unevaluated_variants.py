@@ -100,6 +100,8 @@ class TestThroughAppConfigData:
         assert "stored form" in first[0]
         assert client.status.version is not None
         assert client.status.version in first[0]
+        troubleshooting = Path(__file__).resolve().parents[3] / "docs" / "troubleshooting.md"
+        assert first[0] in troubleshooting.read_text(encoding="utf-8"), "quote it as logged"
 
         write_profile(stored("carousel"), FEATURE_FLAGS)
         assert loaded.wait(10), "the new version never loaded"
