@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from appconfig_core import FlagsView, Snapshot
+from appconfig_core._evaluation.usage import ReadLog
 from appconfig_core._formats.retrieval import compile_retrieval
 
 DOC = {"beta": {"enabled": True, "color": "red"}, "off": {"enabled": False}}
@@ -128,3 +129,30 @@ class TestPrefetch:
         view = FlagsView(snapshot({"off": {"enabled": False}}), resolver=resolver)  # type: ignore[arg-type]
         view.prefetch()
         assert (False, 0) == (view.pending_io, resolver.calls)
+
+
+class TestEnabledFlags:
+    def test_in_document_order_for_the_views_context(self) -> None:
+        """enabled_flags answers for the view's context, in the document's order, memoised."""
+        document = {"zz": {"enabled": True}, "mm": {"enabled": False}, "aa": {"enabled": True}}
+        view = FlagsView(snapshot(document))
+        assert ("zz", "aa") == view.enabled_flags()
+        assert ["zz", "mm", "aa"] == list(view.evaluated)
+
+    def test_a_view_counts_each_flag_once(self) -> None:
+        """Reads through one view count once per flag (the memo answers the rest)."""
+        reads = ReadLog()
+        pinned = Snapshot(
+            document=DOC,
+            flags=compile_retrieval(DOC, version="1"),
+            defaults={},
+            version="1",
+            content_type=None,
+            loaded_at=datetime.now(timezone.utc),
+            reads=reads,
+        )
+        for _ in range(2):
+            view = FlagsView(pinned)
+            for _ in range(5):
+                view.is_enabled("beta")
+        assert {"beta": 2, "off": 0} == {f.name: f.reads for f in reads.usage(DOC, "1").flags}
