@@ -31,6 +31,7 @@ log = logging.getLogger("flask_appconfig")
 
 _STATES: Final = "_appconfig_overrides"
 _COOKIE: Final = "_appconfig_override_cookie"
+_PERMISSION: Final = "appconfig.overrides"
 Permission = Callable[[], Any]
 
 
@@ -49,38 +50,53 @@ def permission_for(setting: Any) -> Permission | None:
 
 
 def install_overrides(app: Flask, permission: Permission) -> None:
-    """Read overrides before each request of ``app`` and send their cookie after it."""
+    """Lay overrides over the views of ``app``'s requests and send their cookie after them.
 
-    def read_overrides() -> None:
-        # ``g`` outlives a request when an app context was pushed around several.
-        g.pop(_STATES, None)
-        g.pop(_COOKIE, None)
-        if OVERRIDE_COOKIE in request.cookies or has_override_params(request.args):
-            _read(app, permission)
-
-    app.before_request(read_overrides)
+    The permission function runs on the first flag read (or after the view, for a request
+    that read none), so the app's own ``before_request`` hooks (signing in or out) have run.
+    """
+    app.extensions[_PERMISSION] = permission
+    app.before_request(_forget)
     app.after_request(send_override_cookie)
 
 
-def _read(app: Flask, permission: Permission) -> None:
+def _forget() -> None:
+    # ``g`` outlives a request when an app context was pushed around several.
+    g.pop(_STATES, None)
+    g.pop(_COOKIE, None)
+
+
+def _states() -> Mapping[str, bool] | None:
+    """The request's override states, resolved once per request; None when it has none."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    permission: Permission | None = app.extensions.get(_PERMISSION)
+    if permission is None:
+        return None
+    if _STATES in g:
+        found: Mapping[str, bool] | None = g.get(_STATES)
+        return found
+    setattr(g, _STATES, None)
+    if OVERRIDE_COOKIE not in request.cookies and not has_override_params(request.args):
+        return None
     try:
         permitted = bool(permission())
     except Exception:  # a broken permission function refuses, never fails the request
         log.exception("flask_appconfig: the APPCONFIG_OVERRIDES permission function raised")
         permitted = False
     if not permitted or signer(app, OVERRIDE_SALT) is None:
-        return
+        return None
     text, sent = verified(app, OVERRIDE_SALT, OVERRIDE_COOKIE)
     outcome = resolve_overrides(
         text, forged=sent and text is None, params=list(request.args.items())
     )
     setattr(g, _STATES, outcome.states)
     setattr(g, _COOKIE, outcome.cookie)
+    return outcome.states
 
 
 def overridden(view: FlagsView) -> FlagsView:
     """``view`` with the current request's overrides, if it has any."""
-    states: Mapping[str, bool] | None = g.get(_STATES)
+    states = _states()
     if not states:
         return view
     return view.with_overrides(forced_overrides(states))
@@ -88,6 +104,7 @@ def overridden(view: FlagsView) -> FlagsView:
 
 def send_override_cookie(response: Response) -> Response:
     """``after_request``: set, replace or delete the cookie as the request's outcome says."""
+    _states()
     if _COOKIE not in g:
         return response
     response.vary.add("Cookie")

@@ -76,6 +76,11 @@ APPCONFIG = {
     "CONTEXT": "shop.flags.visitor_context",
     # Used until the first configuration arrives, and for flags it lacks.
     "DEFAULTS": {"new_checkout": False, "promo_banner": False},
+    # What page scripts may read ({% flags_json %} in base.html, appconfig/flags.json).
+    "BROWSER_FLAGS": {"new_checkout": [], "promo_banner": ["text"]},
+    # QA overrides (?appconfig_flag_new_checkout=off) for staff (request.user.is_staff, see
+    # shop/middleware.py) or any visitor while DEBUG is on.
+    "OVERRIDES": True,
 }
 
 LANGUAGE_CODE = "en-us"

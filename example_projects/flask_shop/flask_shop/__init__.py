@@ -50,6 +50,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Used until the first configuration arrives, and for flags it lacks.
         APPCONFIG_DEFAULTS={"new_checkout": False, "promo_banner": False},
         APPCONFIG_HEALTH_URL="/health/flags",
+        # What page scripts may read (flags_json() in base.html, /appconfig/flags.json).
+        APPCONFIG_BROWSER_FLAGS={"new_checkout": [], "promo_banner": ["text"]},
+        APPCONFIG_BROWSER_FLAGS_URL="/appconfig/flags.json",
+        # QA overrides (?appconfig_flag_new_checkout=off) for the shop's staff: see visitors.py.
+        APPCONFIG_OVERRIDES="flask_shop.visitors.is_staff",
         **settings_from_environment(),
     )
     if config:
