@@ -47,7 +47,8 @@ def force_variant(
     flag, as in a test client over an empty document, where they default to on and none).
     Other contexts get the document's answer, following new versions as they load. Nests
     with `FlagClient.override`; restored on exit. Raises `ConfigurationError` when the loaded
-    document defines the flag's variants and none is named ``variant``.
+    document defines the flag's variants and none is named ``variant``, and, as `override`
+    does, `UnknownFlagError` for a flag the loaded document lacks (unless ``strict=False``).
     """
     names = variant_names(client.snapshot().definition(flag))
     if names and variant not in names:

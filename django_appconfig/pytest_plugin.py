@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from appconfig_core import FlagClient
+from appconfig_core.testing import Predicate, force_variant
 
 
 class FlagOverrides:
@@ -46,6 +47,24 @@ class FlagOverrides:
 
     def __setitem__(self, name: str, value: Any) -> None:
         self.set({name: value})
+
+    def force_variant(
+        self,
+        flag: str,
+        variant: str,
+        *,
+        when: Predicate | None = None,
+        enabled: bool | None = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Answer ``variant`` of ``flag`` to the contexts ``when`` accepts, for the rest of the
+        test; other contexts keep the document's rules (`appconfig_core.testing.force_variant`).
+        """
+        self._stack.enter_context(
+            force_variant(
+                self.client, flag, variant, when=when, enabled=enabled, attributes=attributes
+            )
+        )
 
 
 def django_missing() -> str | None:

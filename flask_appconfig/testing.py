@@ -1,4 +1,5 @@
-"""Test helpers: an ``override_flags`` pytest fixture over `AppConfigFlags.override`.
+"""Test helpers: ``override_flags`` and ``force_variant`` pytest fixtures over
+`AppConfigFlags.override` and `AppConfigFlags.force_variant`.
 
 Enable it with ``pytest_plugins = ["flask_appconfig.testing"]`` in your top-level
 ``conftest.py``; it uses your ``app`` fixture (the convention of pytest-flask)::
@@ -36,4 +37,17 @@ def override_flags(app: Flask) -> Iterator[Callable[[Mapping[str, Any]], None]]:
         yield override
 
 
-__all__ = ["override_flags"]
+@pytest.fixture
+def force_variant(app: Flask) -> Iterator[Callable[..., None]]:
+    """Call it as ``force_variant("flag", "variant", when=predicate)`` to answer that variant
+    to the contexts ``predicate`` accepts until the test ends; others keep the rules."""
+    extension = extension_for(app)
+    with ExitStack() as stack:
+
+        def force(flag: str, variant: str, **options: Any) -> None:
+            stack.enter_context(extension.force_variant(flag, variant, app=app, **options))
+
+        yield force
+
+
+__all__ = ["force_variant", "override_flags"]

@@ -380,8 +380,17 @@ class FlagClient:
         does not define is reported like a read of it, and raises `UnknownFlagError`
         unless the client was made with ``strict=False``.
         """
+        with self._layer(compile_overrides(flags)):
+            yield self
+
+    @contextmanager
+    def _layer(self, layer: Mapping[str, Override]) -> Iterator[None]:
+        """Lay ``layer`` over the overrides in force, which a `Wrapping` keeps beneath it.
+
+        A name the loaded document lacks is reported (and raises, see `override`) first.
+        """
         current = self._store.current
-        for name in current.unknown(flags):
+        for name in current.unknown(layer):
             self._reads.missing(
                 name,
                 current.version,
@@ -389,12 +398,6 @@ class FlagClient:
                 strict=self._strict is not False,
                 forced=True,
             )
-        with self._layer(compile_overrides(flags)):
-            yield self
-
-    @contextmanager
-    def _layer(self, layer: Mapping[str, Override]) -> Iterator[None]:
-        """Lay ``layer`` over the overrides in force, which a `Wrapping` keeps beneath it."""
         with self._lock:
             previous = self._overrides
             covered = {name: cover(over, previous.get(name)) for name, over in layer.items()}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from appconfig_core import ConfigurationError, FlagClient, StaticSource
+from appconfig_core import ConfigurationError, FlagClient, StaticSource, UnknownFlagError
 from appconfig_core.testing import force_variant
 
 from .conftest import ScriptedSource, result
@@ -104,6 +104,14 @@ class TestForceVariant:
         with (
             pytest.raises(ConfigurationError, match="no variant 'stafff'.*staff, off, everyone"),
             force_variant(client, "staff_tools", "stafff"),
+        ):
+            pass
+
+    def test_a_misspelt_flag_is_refused(self, client: FlagClient) -> None:
+        """Forcing a name the loaded document lacks raises UnknownFlagError, as override does."""
+        with (
+            pytest.raises(UnknownFlagError, match="staf_tools"),
+            force_variant(client, "staf_tools", "staff"),
         ):
             pass
 

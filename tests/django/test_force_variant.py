@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from django_appconfig.pytest_plugin import FlagOverrides
 from django_appconfig.testing import force_variant, override_flags
 
 from .conftest import FlagsFile
@@ -57,4 +58,18 @@ class TestForceVariant:
             return variant_of(client, "vip")
 
         assert read()["variant"] == "staff"
+        assert variant_of(client, "vip")["variant"] == "everyone"
+
+
+class TestFixture:
+    def test_appconfig_flags_force_variant(
+        self,
+        flags_file: FlagsFile,
+        client: Client,
+        staff_client: Client,
+        appconfig_flags: FlagOverrides,
+    ) -> None:
+        """``appconfig_flags.force_variant`` holds for the rest of the test, for matching requests."""
+        appconfig_flags.force_variant("vip", "beta-staff", when=is_staff)
+        assert variant_of(staff_client, "vip")["variant"] == "beta-staff"
         assert variant_of(client, "vip")["variant"] == "everyone"

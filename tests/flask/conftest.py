@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from appconfig_core import ChangeEvent, FlagClient
 from flask_appconfig import AppConfigFlags
-from flask_appconfig.testing import override_flags  # noqa: F401 - the fixture under test
+from flask_appconfig.testing import force_variant, override_flags  # noqa: F401 - the fixtures under test
 
 TIMEOUT = 5.0
 

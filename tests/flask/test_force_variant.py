@@ -40,6 +40,14 @@ class TestOverrideWithVariant:
         assert variant_of(app) == {"variant": "pros", "enabled": True}
 
 
+class TestForceVariantFixture:
+    def test_forces_for_the_test(self, app: Flask, force_variant: Callable[..., None]) -> None:
+        """The ``force_variant`` fixture answers the variant to matching requests only."""
+        force_variant("beta", "pros", when=lambda ctx: ctx["is_staff"])
+        assert variant_of(app, "staff=1")["variant"] == "pros"
+        assert variant_of(app)["variant"] == "rest"
+
+
 class TestForceVariant:
     def test_only_matching_requests_get_the_variant(self, app: Flask) -> None:
         """A staff request gets the forced variant; the others keep the document's rules."""
