@@ -5,8 +5,9 @@ Exit codes: 0 success; 1 the document, flag or fetch is the problem (invalid doc
 such flag, AppConfig unreachable or refusing, ``refs`` found a reference the document lacks);
 2 the command line or the file cannot be used (bad arguments, unreadable file, malformed
 ``-c``, a path ``refs`` cannot find). ``status`` exits 0 ok, 1 degraded,
-2 unavailable, like the ``status`` commands of the Django and Flask adapters. Every error is
-one line on stderr, never a traceback.
+2 unavailable, like the ``status`` commands of the Django and Flask adapters. ``usage``
+exits 1 when the app read names its document lacks, 2 when the app cannot be asked. Every
+error is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from ._integration.report import (
     validation_report,
 )
 from ._integration.settings import SOURCES, build_client, merged_settings, settings_problems
+from ._integration.usage import fetch_usage, usage_output
 from ._sources.appconfigdata import AppConfigDataSource
 from ._sources.content import JSON, YAML, content_type_for_path, parse_content
 from .errors import AppConfigFlagsError, ConfigurationError, DocumentError
@@ -144,6 +146,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_format(status)
     status.set_defaults(run=_status)
+
+    usage = commands.add_parser(
+        "usage", help="per-flag reads of a running app, from its health endpoint"
+    )
+    usage.add_argument(
+        "--url", required=True, help="the app's health endpoint (the app sets REPORT_USAGE)"
+    )
+    usage.add_argument("--json", action="store_true", help="print the usage section as JSON")
+    usage.set_defaults(run=_usage)
     return parser
 
 
@@ -291,6 +302,17 @@ def _status(args: argparse.Namespace, out: TextIO) -> int:
     for line in report.lines():
         print(line, file=out)
     return report.exit_status
+
+
+def _usage(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        usage = fetch_usage(args.url)
+    except ConfigurationError as exc:
+        raise UserError(str(exc)) from None
+    code, lines = usage_output(usage, as_json=args.json)
+    for line in lines:
+        print(line, file=out)
+    return code
 
 
 def parse_context(entries: Sequence[str]) -> dict[str, Any]:

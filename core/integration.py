@@ -109,7 +109,8 @@ from ._integration.signals import (
     receiver_name,
     report_receiver_error,
 )
-from ._integration.usage import fetch_usage, usage_lines, usage_summary
+from ._integration.usage import LOCAL_NOTE as USAGE_LOCAL_NOTE
+from ._integration.usage import fetch_usage, usage_lines, usage_output, usage_summary
 from ._integration.visitor import SALT as VISITOR_SALT
 from ._integration.visitor import (
     VISITOR_KEYS,
@@ -127,6 +128,8 @@ __all__ = [
     "fetch_usage",
     "usage_lines",
     "usage_summary",
+    "usage_output",
+    "USAGE_LOCAL_NOTE",
     "FLAGS_PAGE_TEMPLATE",
     "FlagRow",
     "FlagsPage",

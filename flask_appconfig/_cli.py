@@ -1,4 +1,4 @@
-"""``flask appconfig status|list|eval|validate|refs``: look at the flags an app would serve.
+"""``flask appconfig status|list|eval|validate|refs|usage``: look at the flags an app would serve.
 
 The commands send none of the app's change signals: its receivers are for the app serving.
 
@@ -6,7 +6,8 @@ The same reports as ``manage.py appconfig`` and ``appconfig-flags`` (`appconfig_
 ``status`` exits 0 ok, 1 degraded, 2 unavailable; ``validate`` exits 1 for an invalid
 document, or one with no flags unless ``--format raw``; ``eval`` exits 1 for a flag the
 loaded document lacks; ``refs`` exits 1 for a reference to a missing flag (``--strict``: any
-finding) and 2 when it has nothing to compare with.
+finding) and 2 when it has nothing to compare with; ``usage [--url URL]`` exits 1 when
+code read names the document lacks (without ``--url`` it shows this command's own reads).
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from flask.cli import AppGroup
 from appconfig_core.errors import ConfigurationError, DocumentError
 from appconfig_core.integration import (
     FORMATS,
+    USAGE_LOCAL_NOTE,
     DocumentFlags,
     SuppliedKeys,
     content_type_for_path,
     declared_context_keys,
     describe_evaluation,
+    fetch_usage,
     file_flags,
     loaded_flags,
     loaded_validation,
@@ -39,6 +42,7 @@ from appconfig_core.integration import (
     status_report,
     unexpected_error,
     unknown_flag_message,
+    usage_output,
     validation_report,
 )
 
@@ -230,6 +234,29 @@ def refs_command(
         )
     except FileNotFoundError as exc:
         raise click.UsageError(str(exc)) from None
+    for line in lines:
+        click.echo(line)
+    if status:
+        raise click.exceptions.Exit(status)
+
+
+@appconfig_cli.command("usage")
+@click.option("--url", help="A running app's health endpoint (APPCONFIG_REPORT_USAGE on).")
+@click.option("--json", "as_json", is_flag=True, help="Print the usage as JSON.")
+@_reported
+def usage_command(url: str | None, as_json: bool) -> None:
+    """Per-flag reads of a running app (--url), or of this command's own process."""
+    if url is None:
+        if not as_json:
+            click.echo(USAGE_LOCAL_NOTE)
+        usage: Mapping[str, Any] = _started_state().client.usage().as_dict()
+    else:
+        try:
+            usage = fetch_usage(url)
+        except ConfigurationError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            raise click.exceptions.Exit(2) from None
+    status, lines = usage_output(usage, as_json=as_json)
     for line in lines:
         click.echo(line)
     if status:

@@ -45,6 +45,23 @@ def usage_lines(usage: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def usage_output(usage: Mapping[str, Any], *, as_json: bool = False) -> tuple[int, list[str]]:
+    """What every ``usage`` command prints, and its exit status.
+
+    Exit 1 when code read names the document lacks (typos, or flags removed while still
+    read), else 0; a CI step or a monitor can act on it.
+    """
+    lines = [json.dumps(dict(usage), indent=2)] if as_json else usage_lines(usage)
+    return (1 if usage.get("not_in_document") else 0), lines
+
+
+#: The first line ``usage`` prints without ``--url``: the counts are this process's own.
+LOCAL_NOTE = (
+    "# reads of this command's own process only (mostly none); pass --url with the health"
+    " endpoint of a running app that sets REPORT_USAGE"
+)
+
+
 def fetch_usage(url: str, *, timeout: float = URL_TIMEOUT) -> Mapping[str, Any]:
     """The ``usage`` section of the status payload a running app serves at ``url``.
 
@@ -77,4 +94,4 @@ def fetch_usage(url: str, *, timeout: float = URL_TIMEOUT) -> Mapping[str, Any]:
     return usage
 
 
-__all__ = ["fetch_usage", "usage_lines", "usage_summary"]
+__all__ = ["LOCAL_NOTE", "fetch_usage", "usage_lines", "usage_output", "usage_summary"]

@@ -1,10 +1,11 @@
-"""``python manage.py appconfig status|list|eval NAME [-c k=v]|validate [FILE]|refs [PATH...]``.
+"""``python manage.py appconfig status|list|eval NAME [-c k=v]|validate [FILE]|refs [PATH...]|usage``.
 
 The same reports as ``flask appconfig`` and ``appconfig-flags`` (`appconfig_core.integration`):
 ``status`` exits 0 ok, 1 degraded, 2 unavailable; ``validate`` exits 1 for an invalid
 document, or one with no flags unless ``--format raw``; ``eval`` exits 1 for a flag the
 loaded document lacks; ``refs`` exits 1 for a reference to a missing flag (``--strict``: any
-finding) and 2 when it has nothing to compare with.
+finding) and 2 when it has nothing to compare with; ``usage [--url URL]`` exits 1 when
+code read names the document lacks (without ``--url`` it shows this command's own reads).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from appconfig_core import AppConfigFlagsError, ConfigurationError
 from appconfig_core.errors import DocumentError
 from appconfig_core.integration import (
     FORMATS,
+    USAGE_LOCAL_NOTE,
     DocumentFlags,
     content_type_for_path,
     describe_evaluation,
+    fetch_usage,
     file_flags,
     loaded_flags,
     loaded_validation,
@@ -31,6 +34,7 @@ from appconfig_core.integration import (
     unconfigured_report,
     unexpected_error,
     unknown_flag_message,
+    usage_output,
     validation_report,
 )
 from django_appconfig import conf
@@ -84,6 +88,15 @@ class Command(BaseCommand):
             "--format", choices=FORMATS, help="the document's format (default: APPCONFIG FORMAT)"
         )
 
+        usage = actions.add_parser(
+            "usage",
+            help="per-flag reads of a running site (--url its health view) or of this command",
+        )
+        usage.add_argument(
+            "--url", help="the site's health view (django_appconfig.views.status, REPORT_USAGE on)"
+        )
+        usage.add_argument("--json", action="store_true", help="print the usage as JSON")
+
     def handle(self, *args: Any, **options: Any) -> None:  # noqa: ARG002 - BaseCommand signature
         action = options["action"]
         try:
@@ -93,6 +106,8 @@ class Command(BaseCommand):
                 self._validate(options["file"], options["format"])
             elif action == "refs":
                 self._refs(options)
+            elif action == "usage":
+                self._usage(options["url"], options["json"])
             elif action == "list":
                 snapshot = get_client().snapshot()
                 for name in sorted(snapshot.flag_names):
@@ -115,6 +130,22 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if report.exit_status:
             raise CommandError(f"flags are {report.health}", returncode=report.exit_status)
+
+    def _usage(self, url: str | None, as_json: bool) -> None:
+        if url is None:
+            if not as_json:
+                self.stdout.write(USAGE_LOCAL_NOTE)
+            usage = get_client().usage().as_dict()
+        else:
+            try:
+                usage = dict(fetch_usage(url))
+            except ConfigurationError as exc:
+                raise CommandError(str(exc), returncode=2) from None
+        status, lines = usage_output(usage, as_json=as_json)
+        for line in lines:
+            self.stdout.write(line)
+        if status:
+            raise CommandError("code read flags the document lacks", returncode=status)
 
     def _eval(self, name: str, context: dict[str, Any]) -> None:
         """Evaluate through a view, so a flag the Agent evaluates is asked for ``context``."""
