@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 
@@ -164,3 +165,44 @@ class TestFlagsPanel:
         response = async_get(async_client, "/async-flags/")
         panel = fetch_panel(client, response.content.decode())
         assert ["new_checkout"] == sorted(rows(panel))
+
+
+def usage_rows(panel: str, kind: str = "usage") -> list[list[str]]:
+    """The cells of the panel's usage (or unknown-name) rows, in their order."""
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", "", cell).split())
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        for row in re.findall(rf'<tr class="djdt-appconfig-{kind}">(.*?)</tr>', panel, re.S)
+    ]
+
+
+@pytest.mark.django_db
+class TestUsageInThePanel:
+    def test_every_flag_in_document_order_with_its_reads(
+        self, toolbar: FlagsFile, client: Client
+    ) -> None:
+        """The usage table lists the document's flags in its order, named, with read counts."""
+        panel_html(client, "/flags/")
+        _, panel = panel_html(client, "/flags/")
+        usage = usage_rows(panel)
+        assert ["new_checkout", "dark_mode", "vip"] == [row[0] for row in usage]
+        checkout, dark, vip = usage
+        assert ["New checkout", "2"] == [checkout[1], checkout[4]]
+        assert ["Dark mode", "0", "never"] == [dark[1], dark[4], dark[5]]
+        assert "2" == vip[4]
+
+    def test_names_the_document_lacks(self, toolbar: FlagsFile, client: Client) -> None:
+        """A name read that the document lacks is listed apart, with its reads."""
+        _, panel = panel_html(client, "/flags/")
+        [unknown] = usage_rows(panel, "unknown")
+        assert ["no_such_flag", "1"] == unknown[:2]
+
+    def test_a_deprecated_flag_shows_its_date(self, toolbar: FlagsFile, client: Client) -> None:
+        """The document's planned deprecation is shown next to the flag."""
+        document = json.loads(json.dumps(toolbar.document))
+        document["flags"]["dark_mode"]["_deprecation"] = {"status": "planned", "date": "2031-02-03"}
+        toolbar.write(document)
+        _, panel = panel_html(client, "/quiet/")
+        assert "planned 2031-02-03" == usage_rows(panel)[1][3]
