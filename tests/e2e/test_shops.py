@@ -144,6 +144,11 @@ class TestShop:
         assert "ON" == page.locator("tr[data-flag=new_checkout] .state").inner_text()
         assert "OFF" == page.locator("tr[data-flag=gift_cards] .state").inner_text()
         assert "2027-03-31" in page.locator("tr[data-flag=legacy_search]").inner_text()
+        document = json.loads((EXAMPLES / "appconfig" / PROFILE_FILE).read_text(encoding="utf-8"))
+        shown = page.locator("#flags tr[data-flag]").evaluate_all(
+            "rows => rows.map(row => row.dataset.flag)"
+        )
+        assert list(document["flags"]) == shown  # the document's order, from its metadata
         shop.flags.set_enabled("new_checkout", False)
         reload_until(
             page,

@@ -45,23 +45,27 @@ visitor_context.context_keys = ("user_id", "email")  # type: ignore[attr-defined
 
 
 def flag_rows(flags: FlagsView) -> list[dict[str, Any]]:
-    """One row per flag of the loaded document, evaluated for this request's visitor."""
-    document = flags.snapshot.document
-    definitions = document.get("flags", {}) if isinstance(document, dict) else {}
+    """One row per flag of the loaded document, in its order, for this request's visitor.
+
+    What the document declares (title, description, deprecation) comes from the snapshot's
+    flag metadata, so the table works the same whatever the document's format.
+    """
     rows = []
-    for name in sorted(flags.snapshot.flag_names):
-        evaluation = flags.evaluate(name)
-        definition = definitions.get(name) or {}
+    for info in flags.snapshot.flags:
+        evaluation = flags.evaluate(info.name)
+        deprecation = info.deprecation
         rows.append(
             {
-                "name": name,
-                "title": definition.get("name", name),
-                "description": definition.get("description", ""),
+                "name": info.name,
+                "title": info.display_name or info.name,
+                "description": info.description or "",
                 "enabled": evaluation.enabled,
                 "variant": evaluation.variant,
                 "attributes": sorted(evaluation.attributes.items()),
                 "reason": evaluation.reason,
-                "deprecated": (definition.get("_deprecation") or {}).get("date"),
+                "deprecated": None
+                if deprecation is None
+                else (deprecation.date.isoformat() if deprecation.date else "at a date to be set"),
             }
         )
     return rows
