@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from django.test import AsyncClient, Client
 
 from .conftest import FlagsFile, async_get
-from .test_panels import panel_html, rows, toolbar  # noqa: F401 - the toolbar fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -170,16 +169,3 @@ class TestPermissionFunction:
         settings.APPCONFIG = {**settings.APPCONFIG, "OVERRIDES": "os.sep"}
         ids = [message.id for message in run_checks()]
         assert "django_appconfig.E015" in ids
-
-
-class TestToolbar:
-    def test_panel_shows_the_override(
-        self,
-        toolbar: FlagsFile,
-        client: Client,
-        settings: Any,  # noqa: F811 - the fixture
-    ) -> None:
-        """The Debug Toolbar panel shows an overridden flag off, with reason OVERRIDE."""
-        settings.APPCONFIG = {**settings.APPCONFIG, "OVERRIDES": True}
-        _, panel = panel_html(client, "/flags/?appconfig_flag_new_checkout=off")
-        assert rows(panel)["new_checkout"][1:5] == ["off", "false", "", "OVERRIDE"]

@@ -206,3 +206,16 @@ class TestUsageInThePanel:
         toolbar.write(document)
         _, panel = panel_html(client, "/quiet/")
         assert "planned 2031-02-03" == usage_rows(panel)[1][3]
+
+
+class TestOverridesInThePanel:
+    def test_panel_shows_the_override(
+        self,
+        toolbar: FlagsFile,
+        client: Client,
+        settings: Any,
+    ) -> None:
+        """The Debug Toolbar panel shows an overridden flag off, with reason OVERRIDE."""
+        settings.APPCONFIG = {**settings.APPCONFIG, "OVERRIDES": True}
+        _, panel = panel_html(client, "/flags/?appconfig_flag_new_checkout=off")
+        assert rows(panel)["new_checkout"][1:5] == ["off", "false", "", "OVERRIDE"]
