@@ -30,7 +30,7 @@ from jinja2.runtime import Context, Undefined
 
 from ._evaluation.view import FlagsView
 
-log = logging.getLogger("appconfig_core")
+log: logging.Logger = logging.getLogger("appconfig_core")
 
 #: The Jinja test each ``{% flag %}`` block compiles to. A test is called directly by the
 #: compiled template, where a method call would go through `jinja2.runtime.Context.call`,
@@ -72,7 +72,7 @@ class FlagExtension(Extension):
     environment it is added to.
     """
 
-    tags = {"flag"}  # noqa: RUF012 - the attribute Jinja reads
+    tags: set[str] = {"flag"}  # noqa: RUF012 - the attribute Jinja reads
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)

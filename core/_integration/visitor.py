@@ -65,7 +65,7 @@ class LazyContext(Mapping[str, Any]):
     ) -> None:
         self._compute = compute
         self._values: dict[str, Any] = {}
-        self.source = source
+        self.source: Any = source
 
     def __getitem__(self, key: str) -> Any:
         try:
