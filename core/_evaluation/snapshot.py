@@ -65,6 +65,8 @@ class Snapshot:
     """
 
     __slots__ = (
+        "_clock",
+        "_entries",
         "_flags",
         "_judged",
         "_lookup",
@@ -99,7 +101,15 @@ class Snapshot:
         self._names: tuple[str, ...] = tuple(flags)
         self._own: tuple[str, ...] = self._names if own_names is None else tuple(own_names)
         self._reads = reads
-        self._tallies: dict[str, Tally] = {} if reads is None else reads.tallies(self._lookup)
+        self._tallies: dict[str, Tally] = (
+            {name: Tally() for name in self._lookup}
+            if reads is None
+            else reads.tallies(self._lookup)
+        )
+        #: The read path's one lookup: each name's flag with its tally (a throwaway one when
+        #: nothing counts), and where the time stamped on a read comes from.
+        self._entries = {name: (flag, self._tallies[name]) for name, flag in self._lookup.items()}
+        self._clock = reads if reads is not None else ReadLog()
         self._judged = reads is not None and loaded_at is not None and bool(self._own)
 
     @property
@@ -144,15 +154,14 @@ class Snapshot:
         self, name: str, context: Mapping[str, Any] | None = None, default: bool = False
     ) -> bool:
         """Whether flag ``name`` is on for ``context``; ``default`` when it cannot say."""
-        tally = self._tallies.get(name)
-        if tally is not None:
-            tally.reads += 1
-            tally.last = self._reads.now  # type: ignore[union-attr]
-        flag = self._lookup.get(name)
-        if flag is None:
+        entry = self._entries.get(name)
+        if entry is None:
             if self._reads is not None:
                 self._missing(name)
             return default
+        flag, tally = entry
+        tally.reads += 1
+        tally.last = self._clock.now
         if context is None:
             context = EMPTY_MAPPING
         elif type(context) is not dict and not isinstance(context, Mapping):
@@ -167,8 +176,8 @@ class Snapshot:
         tally = self._tallies.get(name)
         if tally is not None:
             tally.reads += 1
-            tally.last = self._reads.now  # type: ignore[union-attr]
-        elif self._reads is not None and name not in self._lookup:
+            tally.last = self._clock.now
+        elif self._reads is not None:
             self._missing(name)
         return self.peek(name, context)
 
@@ -205,9 +214,9 @@ class Snapshot:
     def count_read(self, name: str) -> None:
         """Count a read of ``name`` answered elsewhere (the Agent, for a request view)."""
         tally = self._tallies.get(name)
-        if tally is not None and self._reads is not None:
+        if tally is not None:
             tally.reads += 1
-            tally.last = self._reads.now
+            tally.last = self._clock.now
 
     def defines(self, name: str) -> bool:
         """Whether the document (or a test override) defines flag ``name``."""
