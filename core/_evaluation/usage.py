@@ -30,6 +30,9 @@ log = logging.getLogger("appconfig_core")
 #: How many close names a report suggests, and how close they must be (difflib's ratio).
 SUGGESTIONS = 3
 CUTOFF = 0.6
+#: At most this many unknown names are counted and reported per process: code that reads
+#: names taken from requests must not grow memory or the log without bound.
+MAX_UNKNOWN = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +74,17 @@ class ReadLog:
     `MissingFlag` after the warning is logged (the client's ``on_missing`` listeners).
     """
 
-    __slots__ = ("_label", "_lock", "_report", "_reported", "_tallies", "now", "since", "strict")
+    __slots__ = (
+        "_cap",
+        "_label",
+        "_lock",
+        "_report",
+        "_reported",
+        "_tallies",
+        "now",
+        "since",
+        "strict",
+    )
 
     def __init__(
         self,
@@ -81,6 +94,8 @@ class ReadLog:
         strict: bool = False,
     ) -> None:
         self._tallies: dict[str, Tally] = {}
+        #: Tallies stop being made past this many names (known ones, then MAX_UNKNOWN more).
+        self._cap = MAX_UNKNOWN
         self.since = self.now = time.time()
         self.strict = strict
         self._label = label
@@ -96,12 +111,16 @@ class ReadLog:
         """The tallies of ``names`` (made for the new ones), for a snapshot to write into."""
         tallies = self._tallies
         with self._lock:
-            return {name: tallies.get(name) or tallies.setdefault(name, Tally()) for name in names}
+            made = {name: tallies.get(name) or tallies.setdefault(name, Tally()) for name in names}
+            self._cap = max(self._cap, len(made) + MAX_UNKNOWN)
+            return made
 
     def count(self, name: str) -> None:
         """Count a read of ``name``, a name no snapshot had a tally for (the miss path)."""
         tally = self._tallies.get(name)
         if tally is None:
+            if len(self._tallies) >= self._cap:
+                return
             tally = self.tallies((name,))[name]
         tally.reads += 1
         tally.last = self.now
@@ -126,9 +145,17 @@ class ReadLog:
         if key in self._reported:
             return
         with self._lock:
-            if key in self._reported:
+            if key in self._reported or len(self._reported) > MAX_UNKNOWN:
                 return
             self._reported.add(key)
+            full = len(self._reported) > MAX_UNKNOWN
+        if full:
+            log.warning(
+                "appconfig-flags: %d unknown flag names were reported; no more will be until"
+                " the process restarts (is code reading names taken from requests?)",
+                MAX_UNKNOWN,
+            )
+            return
         suggestions = suggest(name, known)
         hint = f" Did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
         log.warning(

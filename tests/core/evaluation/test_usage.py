@@ -19,6 +19,7 @@ from appconfig_core import (
     StaticSource,
     UnknownFlagError,
 )
+from appconfig_core._evaluation import usage
 from appconfig_core._evaluation.usage import ReadLog
 from appconfig_core.integration import missing_signal, status_report
 
@@ -96,6 +97,23 @@ class TestReadLog:
         reads.after_fork()
         reads.missing("x", "1", ["a"])
         assert (0, 2) == (tally.reads, len(seen))
+
+
+class TestBounds:
+    def test_unknown_names_are_bounded(
+        self, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Past MAX_UNKNOWN names, reads are neither counted nor reported, and one line says so."""
+        monkeypatch.setattr(usage, "MAX_UNKNOWN", 3)
+        seen: list[MissingFlag] = []
+        reads = ReadLog(report=seen.append)
+        reads.tallies(["known"])
+        for n in range(10):
+            reads.count(f"name{n}")
+            reads.missing(f"name{n}", "1", ["known"])
+        assert 3 == len(reads.usage(["known"], "1").not_in_document)
+        assert 3 == len(seen)
+        assert 1 == sum("no more will be" in r.getMessage() for r in caplog.records)
 
 
 class TestClient:
