@@ -42,7 +42,7 @@ PREFIX: Final = "APPCONFIG."
 
 ContextFunction = Callable[[HttpRequest], Mapping[str, Any]]
 
-log = logging.getLogger("django_appconfig")
+log: logging.Logger = logging.getLogger("django_appconfig")
 _resets: list[Callable[[], None]] = []
 
 

@@ -28,7 +28,7 @@ from appconfig_core.integration import (
     report_receiver_error,
 )
 
-log = logging.getLogger("django_appconfig")
+log: logging.Logger = logging.getLogger("django_appconfig")
 
 #: Sent after each new configuration is loaded, once every `flag_changed` for it was sent.
 #: Sender: the `FlagClient`.

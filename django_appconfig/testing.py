@@ -67,11 +67,11 @@ class force_variant(override_flags):
         enabled: bool | None = None,
         attributes: Mapping[str, Any] | None = None,
     ) -> None:
-        self.forced = (flag, variant, when, enabled, attributes)
+        self._forced = (flag, variant, when, enabled, attributes)
         super().__init__({})
 
     def enable(self) -> FlagClient:
-        flag, variant, when, enabled, attributes = self.forced
+        flag, variant, when, enabled, attributes = self._forced
         manager = force_client_variant(
             get_client(), flag, variant, when=when, enabled=enabled, attributes=attributes
         )

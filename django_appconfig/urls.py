@@ -8,13 +8,13 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from . import flags_page, views
 
 app_name = "appconfig"
 
-urlpatterns = [
+urlpatterns: list[URLPattern] = [
     path("flags.json", views.browser_flags, name="browser_flags"),
     path("flags/", flags_page.view, name="flags_page"),
 ]

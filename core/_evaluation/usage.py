@@ -96,8 +96,9 @@ class ReadLog:
         self._tallies: dict[str, Tally] = {}
         #: Tallies stop being made past this many names (known ones, then MAX_UNKNOWN more).
         self._cap = MAX_UNKNOWN
-        self.since = self.now = time.time()
-        self.strict = strict
+        self.since: float = time.time()
+        self.now: float = self.since
+        self.strict: bool = strict
         self._label = label
         self._report = report
         self._reported: set[tuple[str | None, str]] = set()

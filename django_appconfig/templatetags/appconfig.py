@@ -34,7 +34,7 @@ from django_appconfig._browser import payload
 from django_appconfig._flags import detached_flags
 
 register: template.Library = template.Library()
-log = logging.getLogger("django_appconfig")
+log: logging.Logger = logging.getLogger("django_appconfig")
 
 #: Words Django resolves to constants, never to a variable: no flag name can come from them.
 _CONSTANTS: Final = frozenset({"True", "False", "None"})
