@@ -227,6 +227,8 @@ def run_variant(
         "rss_growth_kb": growth_kb,
         "threads_at_end": threads_at_end,
         "tracebacks": stderr.count("Traceback"),
+        # What the workers logged, so a run whose page never changed says why.
+        "log_tail": stderr.splitlines()[-5:] if with_library and pages < 2 else [],
     }
 
 

