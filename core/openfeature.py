@@ -29,10 +29,10 @@ from openfeature.flag_evaluation import FlagResolutionDetails, FlagValueType
 from openfeature.provider import AbstractProvider, Metadata
 from openfeature.track import TrackingEventDetails
 
+from ._evaluation.result import Status
 from ._openfeature import values
 from ._openfeature.resolution import Resolver, unavailable
 from ._openfeature.status import (
-    HealthWatch,
     checked_client,
     code_for,
     init_failure,
@@ -70,8 +70,8 @@ class AppConfigProvider(AbstractProvider):
     The status follows the client: READY with the first document, STALE after
     ``stale_after`` failed fetches in a row, at the first failure while serving the disk
     cache, or when a version is rejected; FATAL when AppConfig says the profile does not
-    exist; READY again as soon as the source answers well, noticed within
-    ``recovery_check`` seconds when the answer changed nothing. ``on_track`` receives
+    exist; READY again as soon as the source answers well (the client's ``on_status``
+    reports a recovery that changed no flag, on the poller thread). ``on_track`` receives
     ``track`` calls; without it tracking is a no-op.
     """
 
@@ -84,7 +84,6 @@ class AppConfigProvider(AbstractProvider):
         stale_after: int = 3,
         close_client: bool = False,
         on_track: TrackListener | None = None,
-        recovery_check: float = 1.0,
     ) -> None:
         super().__init__()
         self._factory: Callable[[], FlagClient] | None = None
@@ -107,10 +106,6 @@ class AppConfigProvider(AbstractProvider):
             raise ConfigurationError(f"stale_after must be an integer >= 1, not {stale_after!r}")
         if on_track is not None and not callable(on_track):
             raise ConfigurationError(f"on_track must be callable, not {on_track!r}")
-        if isinstance(recovery_check, bool) or not (
-            isinstance(recovery_check, int | float) and recovery_check > 0
-        ):
-            raise ConfigurationError(f"recovery_check must be > 0 seconds, not {recovery_check!r}")
         self._targeting_key_names = tuple(targeting_key_names)
         self._stale_after = stale_after
         self._close_client = close_client or self._factory is not None
@@ -124,7 +119,6 @@ class AppConfigProvider(AbstractProvider):
         self._last_error: BaseException | None = None
         self._error_code: ErrorCode | None = None
         self._unsubscribe: list[Callable[[], None]] = []
-        self._health = HealthWatch(float(recovery_check))
         self._guard: Callable[[EventDetails], None] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -158,6 +152,7 @@ class AppConfigProvider(AbstractProvider):
                 self._unsubscribe = [
                     self.client.on_change(self._changed),
                     self.client.on_error(self._failed),
+                    self.client.on_status(self._status_changed),
                 ]
         try:
             loaded = self.client.start()
@@ -172,16 +167,12 @@ class AppConfigProvider(AbstractProvider):
             if loaded or status.ready:
                 self._phase = "ready"
                 self._degraded = status.health == "degraded"
-                if self._degraded:
-                    self._watch()
                 return
             error = self._last_error
             fatal = isinstance(error, ResourceNotFoundError)
             self._phase = "fatal" if fatal else "not_ready"
             self._error_code = code_for(error)
             self._guard_init(generation)
-            if fatal:
-                self._watch()
         raise self._init_failure(error)
 
     def _init_failure(self, error: BaseException | None) -> OpenFeatureError:
@@ -221,7 +212,6 @@ class AppConfigProvider(AbstractProvider):
             unsubscribe, self._unsubscribe = self._unsubscribe, []
             self._phase = "idle"
             self._degraded = False
-            self._health.stop()
             close = self._close_client and not self._closed_client
             self._closed_client = self._closed_client or close
         self._drop_guard()
@@ -250,8 +240,6 @@ class AppConfigProvider(AbstractProvider):
                         metadata=dict(values.version_only(event.new.version)),
                     )
                 )
-            if self._degraded:
-                self._watch()
 
     def _failed(self, error: BaseException) -> None:
         with self._lock:
@@ -265,7 +253,6 @@ class AppConfigProvider(AbstractProvider):
                 if phase != "fatal":
                     self._phase = "fatal"
                     self._emit_error(ErrorCode.PROVIDER_FATAL, f"{error}; serving no flags")
-                self._watch()
             elif phase == "not_ready":
                 code = code_for(error)
                 if code != self._error_code:
@@ -283,8 +270,6 @@ class AppConfigProvider(AbstractProvider):
                         metadata=dict(values.version_only(status.version)),
                     )
                 )
-            if self._degraded:
-                self._watch()
 
     def _emit_ready(self) -> None:
         version = self.client.status.version
@@ -293,22 +278,17 @@ class AppConfigProvider(AbstractProvider):
     def _emit_error(self, code: ErrorCode, message: str) -> None:
         self.emit_provider_error(ProviderEventDetails(message=message, error_code=code))
 
-    def _watch(self) -> None:
-        self._health.start(self.client, self._healthy)
-
-    def _healthy(self) -> bool:
-        """On the watch's thread: the status is healthy again; READY if it was not."""
+    def _status_changed(self, status: Status) -> None:
+        """On the poller thread: the client's health changed; READY again once it is ok."""
+        if status.health != "ok":
+            return
         with self._lock:
-            if self._phase == "idle":
-                return True
-            if self.client.status.health != "ok":
-                return False
+            if self._phase in ("idle", "initializing"):
+                return
             self._degraded = False
             if self._phase in ("stale", "fatal"):
                 self._phase = "ready"
                 self._emit_ready()
-            self._health.stop()
-            return True
 
     # -- resolution ------------------------------------------------------------------------
 

@@ -1,9 +1,7 @@
-"""The provider's status helpers: what an error means for OpenFeature, and the recovery watch."""
+"""The provider's status helpers: what an error means for OpenFeature, and why it went stale."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 from openfeature.exception import (
@@ -69,41 +67,3 @@ def stale_message(status: Status, where: str) -> str:
         f"{why}; serving version {status.version} from the {status.origin}"
         " (see FlagClient.status.last_error)"
     )
-
-
-class HealthWatch:
-    """Checks a client's status every ``interval`` seconds until it is healthy.
-
-    A source that recovers with an unchanged answer fires no client listener; only the
-    status shows it. ``on_healthy`` runs on the watch's thread and returns whether the
-    watch is done.
-    """
-
-    def __init__(self, interval: float) -> None:
-        self._interval = interval
-        self._stop: threading.Event | None = None
-
-    def start(self, client: FlagClient, on_healthy: Callable[[], bool]) -> None:
-        """Start watching unless a watch is already running; call with the owner's lock."""
-        if self._stop is not None:
-            return
-        stop = self._stop = threading.Event()
-        threading.Thread(
-            target=self._run,
-            args=(client, on_healthy, stop),
-            name="appconfig-openfeature-recovery",
-            daemon=True,
-        ).start()
-
-    def stop(self) -> None:
-        """End the running watch, if any; call with the owner's lock."""
-        if self._stop is not None:
-            self._stop.set()
-            self._stop = None
-
-    def _run(
-        self, client: FlagClient, on_healthy: Callable[[], bool], stop: threading.Event
-    ) -> None:
-        while not stop.wait(self._interval):
-            if client.status.health == "ok" and on_healthy():
-                return

@@ -95,6 +95,7 @@ class FlagClient:
             self._store.previous = self._cached_content
         self._changes: Listeners[ChangeEvent] = Listeners("on_change")
         self._errors: Listeners[BaseException] = Listeners("on_error")
+        self._statuses: Listeners[Status] = Listeners("on_status")
         self._lock = threading.RLock()
         self._poller: Poller | None = None
         self._started = False
@@ -180,7 +181,12 @@ class FlagClient:
 
     def _new_poller(self) -> Poller:
         poller = Poller(
-            self.source, self._store, cache=self._cache, changes=self._changes, errors=self._errors
+            self.source,
+            self._store,
+            cache=self._cache,
+            changes=self._changes,
+            errors=self._errors,
+            statuses=self._statuses,
         )
         self._poller = poller
         poller.start()
@@ -247,6 +253,7 @@ class FlagClient:
         self._reads.after_fork()
         self._changes.after_fork()
         self._errors.after_fork()
+        self._statuses.after_fork()
         self._poller = None
         if self._started and not self._closed:
             self._forked = True
@@ -364,6 +371,15 @@ class FlagClient:
     def on_error(self, callback: Callable[[BaseException], object]) -> Callable[[], None]:
         """Call ``callback(error)`` on each fetch or load failure; returns unsubscribe."""
         return self._errors.add(callback)
+
+    def on_status(self, callback: Callable[[Status], object]) -> Callable[[], None]:
+        """Call ``callback(status)`` on the poller thread when `Status.health` changes.
+
+        Recoveries that change no flag (the source answers "unchanged" again) fire no
+        ``on_change``; this is how a listener hears of them without polling the status.
+        Returns unsubscribe.
+        """
+        return self._statuses.add(callback)
 
     def on_missing(self, callback: Callable[[MissingFlag], object]) -> Callable[[], None]:
         """Call ``callback(missing)`` once per unknown name and version, on the reading

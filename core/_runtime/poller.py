@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import get_args
 
-from appconfig_core._evaluation.result import Origin
+from appconfig_core._evaluation.result import Health, Origin, Status
 from appconfig_core._sources.base import Content, FetchResult, Source
 from appconfig_core.errors import AppConfigFlagsError, DocumentError, FetchError
 
@@ -56,6 +56,7 @@ class Poller:
         cache: DiskCache | None,
         changes: Listeners[ChangeEvent],
         errors: Listeners[BaseException],
+        statuses: Listeners[Status] | None = None,
         backoff: Backoff | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -66,6 +67,8 @@ class Poller:
         self._cache = cache
         self._changes = changes
         self._errors = errors
+        self._statuses = statuses
+        self._health: Health | None = None
         self._backoff = backoff or Backoff()
         # Until a first answer says otherwise, a source may know its interval (AppConfigData:
         # the requested minimum), which the backoff's cap must not undercut.
@@ -79,7 +82,20 @@ class Poller:
         self._thread: threading.Thread | None = None
 
     def poll_once(self) -> float:
-        """Fetch once and act on the result; return the seconds to wait before the next fetch."""
+        """Fetch once and act on the result; return the seconds to wait before the next fetch.
+
+        When the fetch changed `Status.health` (a recovery that changed no flag included),
+        the status listeners hear of it here, on the poller thread.
+        """
+        delay = self._fetch_and_apply()
+        status = self._store.status()
+        if status.health != self._health:
+            self._health = status.health
+            if self._statuses is not None:
+                self._statuses.emit(status)
+        return delay
+
+    def _fetch_and_apply(self) -> float:
         if self._redownload_at is not None and self._clock() >= self._redownload_at:
             self._redownload_at = None
             self._source.reset()

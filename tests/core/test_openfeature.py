@@ -259,7 +259,6 @@ class TestPackaging:
             ("stale_after", 0, "stale_after must be an integer >= 1"),
             ("stale_after", True, "stale_after must be an integer >= 1"),
             ("on_track", "print", "on_track must be callable"),
-            ("recovery_check", 0, "recovery_check must be > 0"),
         ],
     )
     def test_options_are_checked(
@@ -489,7 +488,7 @@ class TestReq225Reasons:
         """While fetches fail the last good flags answer with reason STALE, then fresh again."""
         source = SwitchSource()
         flag_client = make_client(source=source)
-        api.set_provider_and_wait(AppConfigProvider(flag_client, recovery_check=0.02))
+        api.set_provider_and_wait(AppConfigProvider(flag_client))
         client = api.get_client()
         source.error = DOWN
         assert wait_until(
@@ -828,9 +827,7 @@ class TestReq28Events:
         """STALE after stale_after failures; READY as the source answers again, unasked."""
         source = SwitchSource()
         flag_client = make_client(source=source)
-        api.set_provider_and_wait(
-            AppConfigProvider(flag_client, stale_after=2, recovery_check=0.02)
-        )
+        api.set_provider_and_wait(AppConfigProvider(flag_client, stale_after=2))
         client = api.get_client()
         events = Events().listen(ProviderEvent.PROVIDER_STALE, ProviderEvent.PROVIDER_READY)
         events.wait_for(ProviderEvent.PROVIDER_READY)  # run at once: already ready
@@ -863,9 +860,7 @@ class TestReq28Events:
     ) -> None:
         """A profile deleted at runtime: ERROR with PROVIDER_FATAL (FATAL); READY if it returns."""
         source = SwitchSource()
-        api.set_provider_and_wait(
-            AppConfigProvider(make_client(source=source), recovery_check=0.02)
-        )
+        api.set_provider_and_wait(AppConfigProvider(make_client(source=source)))
         client = api.get_client()
         events = Events().listen(ProviderEvent.PROVIDER_ERROR, ProviderEvent.PROVIDER_READY)
         events.wait_for(ProviderEvent.PROVIDER_READY)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from appconfig_core import ChangeEvent, Content, FetchResult
+from appconfig_core import ChangeEvent, Content, FetchResult, Status
 from appconfig_core._runtime.backoff import Backoff
 from appconfig_core._runtime.cache import DiskCache
 from appconfig_core._runtime.events import Listeners
@@ -33,16 +33,20 @@ class Harness:
         self.store = Store(format="auto", defaults=None)
         self.changes: list[ChangeEvent] = []
         self.errors: list[BaseException] = []
+        self.healths: list[str] = []
         changes: Listeners[ChangeEvent] = Listeners("on_change")
         errors: Listeners[BaseException] = Listeners("on_error")
+        statuses: Listeners[Status] = Listeners("on_status")
         changes.add(self.changes.append)
         errors.add(self.errors.append)
+        statuses.add(lambda status: self.healths.append(status.health))
         self.poller = Poller(
             source,
             self.store,
             cache=cache,
             changes=changes,
             errors=errors,
+            statuses=statuses,
             backoff=Backoff(base=1.0, rand=lambda: 1.0),
             clock=self.clock,
         )
@@ -63,6 +67,21 @@ class TestPollOnce:
         before = harness.store.current
         assert 17 == harness.poller.poll_once()
         assert (before, 1) == (harness.store.current, len(harness.changes))
+
+    def test_status_listeners_hear_each_change_of_health(self) -> None:
+        """A recovery that changes no flag still reaches the status listeners, once per change."""
+        source = ScriptedSource(
+            result({"a": {"enabled": True}}),
+            FetchError("down"),
+            FetchError("down"),
+            FetchResult(None, 30),
+            FetchResult(None, 30),
+        )
+        harness = Harness(source)
+        for _ in range(5):
+            harness.poller.poll_once()
+        assert ["ok", "degraded", "ok"] == harness.healths
+        assert 1 == len(harness.changes)
 
     def test_errors_back_off_and_success_resets(self) -> None:
         """Fetch errors wait 1, 2, 4 s (jitter at its top), and a success resets the backoff."""
