@@ -20,11 +20,12 @@ from appconfig_core._evaluation.snapshot import Snapshot, compile_defaults
 from appconfig_core._evaluation.usage import MissingFlag, ReadLog
 from appconfig_core._evaluation.view import ContextSource, FlagsView
 from appconfig_core._formats.detect import AUTO, check_format
-from appconfig_core._formats.retrieval import compile_overrides, variant_flags
+from appconfig_core._formats.retrieval import compile_overrides
 from appconfig_core._sources.base import Content, Source, source_identity
 from appconfig_core.errors import ConfigurationError, DocumentError
 
 from .agent_view import resolver_for
+from .announce import UnevaluatedVariants, warn_serving_defaults
 from .cache import DiskCache
 from .events import ChangeEvent, Listeners
 from .poller import Poller
@@ -107,9 +108,8 @@ class FlagClient:
         self._fork_deadline = 0.0
         self._overrides: dict[str, Override] = {}
         self._resolver = resolver_for(source)
-        self._variants_announced: str | None = None
         if self._resolver is None:
-            self._changes.add(self._warn_unevaluated_variants)
+            self._changes.add(UnevaluatedVariants(source.description))
         _CLIENTS.add(self)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -137,47 +137,8 @@ class FlagClient:
         if not self._store.loaded:
             # Without an answer the wait was start_timeout: say that, not a jittery measure.
             waited = _monotonic() - began if answered else self._start_timeout
-            self._warn_serving_defaults(answered, waited)
+            warn_serving_defaults(self.source.description, answered, waited, self._cache)
         return self._store.loaded
-
-    def _warn_serving_defaults(self, answered: bool, waited: float) -> None:
-        """Say once that requests now get code defaults: silence here looks like flags off."""
-        why = "gave no usable document" if answered else "did not answer"
-        cache = (
-            "no cache_path is set"
-            if self._cache is None
-            else f"the cache file {self._cache.path} holds no usable copy"
-        )
-        log.warning(
-            "appconfig-flags: %s %s within %.1fs and %s; serving the defaults until a"
-            " document loads",
-            self.source.description,
-            why,
-            waited,
-            cache,
-        )
-
-    def _warn_unevaluated_variants(self, event: ChangeEvent) -> None:
-        """Say once per version that targeted flags answer one variant to every request.
-
-        A FeatureFlags profile read through AppConfigData (or a file of its answer) holds the
-        variant AppConfig chose for an empty context, not the rules; nothing else shows it.
-        """
-        names = variant_flags(event.new.document)
-        if not names or event.new.version == self._variants_announced:
-            return
-        self._variants_announced = event.new.version
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        log.warning(
-            "appconfig-flags: version %s from %s has %d flag(s) with variants (%s) whose rules"
-            " it does not carry: every request gets the variant AppConfig chose. Read the"
-            " profile through the AppConfig Agent (source agent) to evaluate them per request,"
-            " or serve the stored form (version, flags, values) to evaluate them here",
-            event.new.version,
-            self.source.description,
-            len(names),
-            shown,
-        )
 
     def _new_poller(self) -> Poller:
         poller = Poller(
