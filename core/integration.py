@@ -12,7 +12,7 @@ public and follow the package's compatibility rules. The rest of the core is pri
 - Status: `status_report` turns a `Status` into the one payload every health endpoint and
   ``status`` command prints (`StatusReport`: ``body``, ``http_status``, ``exit_status``,
   ``lines()``); `unconfigured_report` is the same payload while settings are invalid.
-- Command lines: `FORMATS` (the ``--format`` choices), `describe_evaluation`,
+- Command lines: `FORMATS` (the ``--format`` choices), `describe_evaluation`, `list_lines`,
   `unknown_flag_message`, `evaluation_record`, `validation_report`,
   `loaded_validation`, `parse_context_pairs`, `content_type_for_path`, and
   `unexpected_error`, the one line a command prints instead of a traceback.
@@ -80,6 +80,7 @@ from ._integration.report import (
     describe_evaluation,
     evaluation_record,
     import_string,
+    list_lines,
     loaded_validation,
     parse_context_pairs,
     status_report,
@@ -178,6 +179,7 @@ __all__ = [
     "file_flags",
     "guard_context",
     "import_string",
+    "list_lines",
     "loaded_flags",
     "loaded_validation",
     "merged_settings",

@@ -33,6 +33,7 @@ from appconfig_core.integration import (
     describe_evaluation,
     fetch_usage,
     file_flags,
+    list_lines,
     loaded_flags,
     loaded_validation,
     parse_context_pairs,
@@ -108,12 +109,8 @@ def status_command() -> None:
 @_reported
 def list_command() -> None:
     """Every flag the loaded configuration defines, evaluated for an empty context."""
-    snapshot = _started_state().client.snapshot()
-    if not snapshot.flag_names:
-        click.echo(f"no flags (version {snapshot.version or '-'})")
-        return
-    for name in sorted(snapshot.flag_names):
-        click.echo(describe_evaluation(snapshot.evaluate(name)))
+    for line in list_lines(_started_state().client.snapshot()):
+        click.echo(line)
 
 
 @appconfig_cli.command("eval")

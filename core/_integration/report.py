@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from appconfig_core._evaluation.flagset import utc_now
 from appconfig_core._evaluation.result import Evaluation, Health, Status
+from appconfig_core._evaluation.snapshot import Snapshot
 from appconfig_core._formats.detect import (
     AUTO,
     POWERTOOLS,
@@ -138,6 +139,13 @@ def _shown(value: Any) -> str:
     if isinstance(value, Mapping):
         return ", ".join(f"{key} {_shown(item)}" for key, item in value.items())
     return str(value)
+
+
+def list_lines(snapshot: Snapshot) -> list[str]:
+    """What every ``list`` command prints: each flag, in document order, for an empty context."""
+    if not snapshot.flag_names:
+        return [f"no flags (version {snapshot.version or '-'})"]
+    return [describe_evaluation(snapshot.evaluate(name)) for name in snapshot.flag_names]
 
 
 def describe_evaluation(evaluation: Evaluation) -> str:

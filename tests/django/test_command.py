@@ -76,10 +76,10 @@ class TestStatus:
 
 class TestAppconfigCommand:
     def test_list(self, flags_file: FlagsFile) -> None:
-        """``list`` prints each flag for an empty context, sorted."""
+        """``list`` prints each flag for an empty context, in document order."""
         assert run("list").splitlines() == [
-            "dark_mode: off (STATIC)",
             'new_checkout: on (STATIC) {"color": "green"}',
+            "dark_mode: off (STATIC)",
             "vip: off (variant 'everyone', DEFAULT)",
         ]
 

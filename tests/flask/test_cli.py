@@ -58,12 +58,12 @@ class TestStatus:
 
 class TestList:
     def test_lists_every_flag(self, app: Flask) -> None:
-        """list prints one line per flag, sorted, evaluated for an empty context."""
+        """list prints one line per flag, in document order, evaluated for an empty context."""
         result = app.test_cli_runner().invoke(args=["appconfig", "list"])
         assert result.exit_code == 0, result.output
         lines = result.output.splitlines()
-        assert [line.split(":")[0] for line in lines] == ["banner", "beta", "old"]
-        assert lines[0].startswith("banner: on")
+        assert [line.split(":")[0] for line in lines] == ["beta", "banner", "old"]
+        assert lines[1].startswith("banner: on")
 
     def test_no_flags(self, make_app: Callable[..., Flask], tmp_path: Path) -> None:
         """list says so when the document defines no flags."""

@@ -25,6 +25,7 @@ from appconfig_core.integration import (
     describe_evaluation,
     fetch_usage,
     file_flags,
+    list_lines,
     loaded_flags,
     loaded_validation,
     parse_context_pairs,
@@ -109,9 +110,8 @@ class Command(BaseCommand):
             elif action == "usage":
                 self._usage(options["url"], options["json"])
             elif action == "list":
-                snapshot = get_client().snapshot()
-                for name in sorted(snapshot.flag_names):
-                    self.stdout.write(describe_evaluation(snapshot.evaluate(name)))
+                for line in list_lines(get_client().snapshot()):
+                    self.stdout.write(line)
             else:
                 self._eval(options["name"], parse_context_pairs(options["context"]))
         except AppConfigFlagsError as exc:

@@ -18,6 +18,7 @@ from appconfig_core.integration import (
     describe_evaluation,
     evaluation_record,
     import_string,
+    list_lines,
     loaded_validation,
     parse_context_pairs,
     status_report,
@@ -129,6 +130,24 @@ class TestStatusReport:
             report.body["ready"],
             report.body["last_error"],
         )
+
+
+class TestListLines:
+    def test_flags_in_document_order(self) -> None:
+        """Every list command prints the flags in the order the document gives them."""
+        document = {
+            "zeta": {"enabled": True},
+            "alpha": {"enabled": False},
+            "mid": {"enabled": True},
+        }
+        with FlagClient(StaticSource(document)) as client:
+            lines = list_lines(client.snapshot())
+        assert ["zeta", "alpha", "mid"] == [line.split(":")[0] for line in lines]
+
+    def test_no_flags_says_so(self) -> None:
+        """A document without flags is one line naming its version, not silence."""
+        with FlagClient(StaticSource("text", version="7"), format="raw") as client:
+            assert ["no flags (version 7)"] == list_lines(client.snapshot())
 
 
 class TestDescribeEvaluation:
