@@ -52,6 +52,7 @@ from ._integration.context_keys import (
     declared_context_keys,
     file_context_warnings,
 )
+from ._integration.dotted import import_string
 from ._integration.flags_page import TEMPLATE as FLAGS_PAGE_TEMPLATE
 from ._integration.flags_page import FlagRow, FlagsPage, flags_page
 from ._integration.overrides import COOKIE as OVERRIDE_COOKIE
@@ -79,7 +80,6 @@ from ._integration.report import (
     StatusReport,
     describe_evaluation,
     evaluation_record,
-    import_string,
     list_lines,
     loaded_validation,
     parse_context_pairs,

@@ -20,7 +20,7 @@ from typing import Any, Final
 from appconfig_core._evaluation.result import OVERRIDE, Evaluation
 from appconfig_core.errors import ConfigurationError
 
-from .report import import_string
+from .dotted import import_string
 
 log = logging.getLogger("appconfig_core")
 

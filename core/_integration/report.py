@@ -8,7 +8,6 @@ the one-line evaluation, the validation report (all three ``validate`` commands)
 from __future__ import annotations
 
 import difflib
-import importlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -270,21 +269,6 @@ def unexpected_error(error: BaseException) -> str:
         f"unexpected {type(error).__name__}: {error} (a bug in appconfig-flags;"
         " please report it with the command that caused it)"
     )
-
-
-def import_string(dotted: str) -> Any:
-    """The object at ``"package.module.name"``; `ConfigurationError` saying what failed."""
-    module_name, _, attribute = dotted.rpartition(".")
-    if not module_name:
-        raise ConfigurationError(f"{dotted!r} is not a dotted path like 'package.module.name'")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise ConfigurationError(f"cannot import {module_name!r} for {dotted!r}: {exc}") from None
-    try:
-        return getattr(module, attribute)
-    except AttributeError:
-        raise ConfigurationError(f"module {module_name!r} has no attribute {attribute!r}") from None
 
 
 def loaded_validation(

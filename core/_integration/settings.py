@@ -32,8 +32,8 @@ from appconfig_core._sources.file import FileSource
 from appconfig_core.errors import ConfigurationError
 
 from .browser import browser_flags_problem
+from .dotted import import_string
 from .overrides import overrides_problem
-from .report import import_string
 from .visitor import (
     DEFAULT_COOKIE,
     DEFAULT_MAX_AGE,

@@ -9,8 +9,6 @@ command prints the counts of its own short-lived process, which are mostly empty
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,6 +69,9 @@ def fetch_usage(url: str, *, timeout: float = URL_TIMEOUT) -> Mapping[str, Any]:
     """
     if not url.startswith(("http://", "https://")):
         raise ConfigurationError(f"--url must be an http(s) URL, not {url!r}")
+    import urllib.error  # noqa: PLC0415 - a command's need; `import appconfig_core` stays light
+    import urllib.request  # noqa: PLC0415 - as above
+
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             raw = response.read()

@@ -17,7 +17,6 @@ from appconfig_core.errors import FetchError
 from appconfig_core.integration import (
     describe_evaluation,
     evaluation_record,
-    import_string,
     list_lines,
     loaded_validation,
     parse_context_pairs,
@@ -176,19 +175,6 @@ class TestDescribeEvaluation:
             "version": "3",
             "attributes": {"c": 1},
         } == evaluation_record(evaluation)
-
-
-class TestImportString:
-    def test_imports(self) -> None:
-        """A dotted path gives the object."""
-        assert datetime is import_string("datetime.datetime")
-        assert timezone is import_string("datetime.timezone")
-
-    @pytest.mark.parametrize("dotted", ["nodots", "no_such_module.x", "datetime.nope"])
-    def test_errors(self, dotted: str) -> None:
-        """Bad paths are ConfigurationErrors."""
-        with pytest.raises(ConfigurationError):
-            import_string(dotted)
 
 
 class TestValidationReport:
