@@ -42,6 +42,17 @@ class TestTargets:
         assert _status(results, "load 1,000 flags under 100 ms") == "missed"
         assert _status(results, "load cost grows linearly with size") == "missed"
 
+    def test_openfeature_target(self) -> None:
+        """The provider at 1.2x the SDK's in-memory provider meets 1.3x; at 1.5x it misses."""
+        name = "OpenFeature: this provider within 1.3x of the SDK's in-memory provider"
+        for ours, status in ((12_000.0, "met"), (15_000.0, "missed")):
+            results = [
+                Result("1. plain flag", "openfeature + appconfig-flags", "of", (ours,)),
+                Result("1. plain flag", "openfeature", "sdk", (10_000.0,)),
+            ]
+            assert status == _status(results, name)
+        assert "not measured" == _status(_pair("1. plain flag", 100, "powertools", 1200), name)
+
     def test_template_targets(self) -> None:
         """Flag blocks at 1.5x the constants template meet < 2x, and beat a slower waffle."""
         results = _pair("6. Django template, 10 flags", 150, "constants", 100)
