@@ -54,7 +54,7 @@ ROWS: Final = (
     Row(SPLIT, "powertools", "evaluate (MODULO_RANGE on userNumber)", "powertools", 'x.evaluate(name="split", context=ctx, default="control")'),
     Row(SPLIT, "launchdarkly", "variation (rule + rollout)", "launchdarkly", 'x.variation("split", ctx, "control")'),
     Row(SPLIT, "unleash", "get_variant (strategy variants)", "unleash", 'x.get_variant("split", ctx)["name"]'),
-    Row(ALL_FLAGS, OURS, "snapshot + is_enabled per flag_names", "ours_fifty", "s = x.snapshot(); [n for n in s.flag_names if s.is_enabled(n, ctx)]"),
+    Row(ALL_FLAGS, OURS, "enabled_flags", "ours_fifty", "x.enabled_flags(ctx)"),
     Row(ALL_FLAGS, "powertools", "get_enabled_features", "powertools_fifty", "x.get_enabled_features(context=ctx)"),
     Row(ALL_FLAGS, "launchdarkly", "all_flags_state", "launchdarkly_fifty", "x.all_flags_state(ctx)"),
     Row(ALL_FLAGS, "unleash", "is_enabled per name (no all-flags call)", "unleash", "[n for n in names if x.is_enabled(n, ctx)]"),
@@ -94,7 +94,7 @@ def cases(peers: Peers, group: str, context: dict[str, Any]) -> list[Case]:
 def _answer(got: Any) -> Any:
     if hasattr(got, "to_values_map"):  # LaunchDarkly's all-flags state
         return sorted(k for k, v in got.to_values_map().items() if v)
-    return sorted(got) if isinstance(got, list) else got
+    return sorted(got) if isinstance(got, list | tuple) else got
 
 
 def _checked(scenario: str, built: list[Case], accept: Callable[[Any], bool]) -> list[Case]:

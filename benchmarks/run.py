@@ -32,8 +32,8 @@ NOTES = [
     " current time. Contexts are built once outside the timed loop for every library.",
     "Scenario 3: Powertools cannot hash a string key, so its 10% is `MODULO_RANGE` on a"
     " numeric `userNumber`; the others hash `userId`.",
-    "Scenario 4: this project has no all-flags call; the case is the public"
-    " `snapshot.flag_names` loop. Unleash has none either (a loop of `is_enabled`);"
+    "Scenario 4: this project's `enabled_flags(context)` (document order, like Powertools'"
+    " `get_enabled_features`). Unleash has no all-flags call (a loop of `is_enabled`);"
     " OpenFeature has none.",
     "Scenario 5: the documents mix 70% plain flags with two constrained attributes, 20% flags"
     " with a two-condition rule and 10% three-variant splits (`_flags.stored_document`);"
