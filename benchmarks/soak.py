@@ -39,7 +39,9 @@ MAX_THREADS = 8
 PAGES_WAIT = 60.0
 
 APP = """
+import logging
 import os
+logging.basicConfig(level=logging.INFO, format="%(process)d %(name)s %(levelname)s %(message)s")
 FLAGS = [f"flag_{i:02d}" for i in range(20)]
 if os.environ.get("SOAK_WITH_LIBRARY") == "1":
     from appconfig_core import AppConfigDataSource, FlagClient
@@ -90,8 +92,8 @@ def sample(pids: list[int]) -> dict[int, tuple[int, int]]:
 
 def load(
     port: int, seconds: float, concurrency: int, *, until_pages: int = 1
-) -> tuple[list[float], int, int]:
-    """``(latencies, errors, distinct pages)``: the pages count shows the flags changing.
+) -> tuple[list[float], int, set[bytes]]:
+    """``(latencies, errors, distinct pages)``: the pages show the flags loaded and changing.
 
     Runs ``seconds``, then on (for at most `PAGES_WAIT` more) until ``until_pages`` distinct
     pages were served: a busy machine must not fail the run by being slow to show a change.
@@ -141,7 +143,7 @@ def load(
         thread.start()
     for thread in threads:
         thread.join(seconds + PAGES_WAIT + 60)
-    return latencies, errors[0], len(pages)
+    return latencies, errors[0], pages
 
 
 def run_variant(
@@ -203,7 +205,7 @@ def run_variant(
         changer = threading.Thread(target=change, daemon=True)
         changer.start()
         latencies, errors, pages = load(
-            port, args.duration, args.concurrency, until_pages=2 if with_library else 1
+            port, args.duration, args.concurrency, until_pages=args.pages if with_library else 1
         )
         after = sample([pid for pid in pids if Path(f"/proc/{pid}").exists()])
     finally:
@@ -221,14 +223,18 @@ def run_variant(
         "variant": "with appconfig-flags" if with_library else "constants (no library)",
         "requests": len(latencies),
         "errors": errors + (len(before) - len(after)),
-        "distinct_pages": pages,
+        "distinct_pages": len(pages),
+        # A page with a flag on: the document loaded (the code defaults are all off).
+        "loaded": any(b": on</li>" in page for page in pages),
         "p50_ms": round(statistics.median(latencies) * 1000, 3) if latencies else None,
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 3) if latencies else None,
         "rss_growth_kb": growth_kb,
         "threads_at_end": threads_at_end,
         "tracebacks": stderr.count("Traceback"),
         # What the workers logged, so a run whose page never changed says why.
-        "log_tail": stderr.splitlines()[-5:] if with_library and pages < 2 else [],
+        "log_tail": [line for line in stderr.splitlines() if "appconfig" in line][-12:]
+        if with_library and len(pages) < args.pages
+        else [],
     }
 
 
@@ -237,6 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=90.0, help="seconds of load per variant")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--change-every", type=float, default=3.0)
+    parser.add_argument(
+        "--pages",
+        type=int,
+        default=2,
+        help="distinct pages the library's run must show (2: it followed a change)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -256,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         failed |= int(result["rss_growth_kb"]) > MAX_RSS_GROWTH_KB  # type: ignore[call-overload]
         failed |= int(result["threads_at_end"]) > MAX_THREADS  # type: ignore[call-overload]
     # Without this a library that never loaded (defaults only) would pass unnoticed.
-    failed |= int(results[1]["distinct_pages"]) < 2  # type: ignore[call-overload]
+    failed |= not results[1]["loaded"]
+    failed |= int(results[1]["distinct_pages"]) < args.pages  # type: ignore[call-overload]
     print("soak:", "FAILED" if failed else "ok")
     return 1 if failed else 0
 
