@@ -151,7 +151,9 @@ class Store:
             return None
         snapshot = self.compile(content, fetched_at=fetched_at)
         fmt = self._format if self._format != AUTO else detect_format(snapshot.document)
-        previous = None if if_empty or snapshot_flags(self._base) else self._previous_flags()
+        # Only a version without flags needs the cache's word: a normal start compiles once.
+        lineage = not (if_empty or self._format == RAW or snapshot_flags(self._base))
+        previous = self._previous_flags() if lineage and not snapshot_flags(snapshot) else None
         with self._lock:
             old = self._base
             if if_empty and old.loaded:
@@ -195,7 +197,8 @@ class Store:
         Only an explicit ``format="raw"`` serves documents without flags after flags; with
         ``auto``, a document read in another format than the served one is refused too (a
         Powertools schema replacing AppConfig flags is a mistake far more often than a plan).
-        Flags a previous process served (``previous``, from the disk cache) count as served.
+        Flags a previous process served (``previous``, from the disk cache) count as served
+        against a version without flags.
         """
         old, old_format = self._base, self._base_format
         if not snapshot_flags(old) and previous is not None:

@@ -233,3 +233,23 @@ class TestRejection:
 
         store.record_failure(_Hidden("token expired"))
         assert "FetchError: token expired" == store.status().last_error
+
+
+class TestPreviousProcessFlags:
+    def test_cache_is_asked_only_for_a_version_without_flags(self, store: Store) -> None:
+        """A first version with flags installs without reading the cache; one without flags asks it, and is refused."""
+        asked: list[int] = []
+
+        def previous() -> Content:
+            asked.append(1)
+            return content({"beta": {"enabled": True}}, "cached")
+
+        store.previous = previous
+        store.load(content({"beta": {"enabled": False}}, "1"), "network")
+        assert [] == asked
+        fresh = Store(format="auto", defaults=None)
+        fresh.previous = previous
+        with pytest.raises(DocumentError, match="it has no flags"):
+            fresh.load(content({}, "2"), "network")
+        assert [1] == asked
+        assert not fresh.loaded
