@@ -8,6 +8,20 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+#: The status payload's fields, in order: every health endpoint and ``status`` command prints
+#: these (the adapters' tests take them from `unconfigured_report`, which must agree).
+STATUS_KEYS = [
+    "health",
+    "ready",
+    "origin",
+    "version",
+    "updated_at",
+    "age_seconds",
+    "last_error",
+    "consecutive_failures",
+    "rejected",
+]
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from appconfig_core._cli import main, parse_context
+from tests.support import STATUS_KEYS
 
 POWERTOOLS_DOC = {
     "premium": {
@@ -295,19 +296,6 @@ class TestFetch:
         with pytest.raises(SystemExit) as info:
             main(["fetch", "--application", "a", "--environment", "e"])
         assert info.value.code == 2
-
-
-STATUS_KEYS = [
-    "health",
-    "ready",
-    "origin",
-    "version",
-    "updated_at",
-    "age_seconds",
-    "last_error",
-    "consecutive_failures",
-    "rejected",
-]
 
 
 class TestStatus:

@@ -25,19 +25,9 @@ from appconfig_core.integration import (
     validation_report,
 )
 from tests.core.conftest import ScriptedSource
+from tests.support import STATUS_KEYS
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
-KEYS = [
-    "health",
-    "ready",
-    "origin",
-    "version",
-    "updated_at",
-    "age_seconds",
-    "last_error",
-    "consecutive_failures",
-    "rejected",
-]
 
 
 def status(**changes: object) -> Status:
@@ -70,7 +60,7 @@ class TestStatusReport:
     def test_ok(self) -> None:
         """A healthy status is 200 and exit 0, with its age measured at ``now``."""
         report = status_report(status(), now=NOW)
-        assert KEYS == list(report.body)
+        assert STATUS_KEYS == list(report.body)
         assert ("ok", 200, 0) == (report.health, report.http_status, report.exit_status)
         assert (90.0, "7", None) == (
             report.body["age_seconds"],
@@ -104,14 +94,14 @@ class TestStatusReport:
     def test_lines(self) -> None:
         """Each field is one ``key: value`` line; None is ``-`` and booleans are yes/no."""
         lines = status_report(status(), now=NOW).lines()
-        assert [line.split(":", 1)[0] for line in lines] == KEYS
+        assert [line.split(":", 1)[0] for line in lines] == STATUS_KEYS
         assert ["health: ok", "ready: yes"] == lines[:2]
         assert "rejected: -" == lines[-1]
 
     def test_unconfigured_has_the_same_fields(self) -> None:
         """Invalid settings give the same keys, unavailable, with the message as last error."""
         report = unconfigured_report("APPCONFIG.FILE: required")
-        assert KEYS == list(report.body)
+        assert STATUS_KEYS == list(report.body)
         assert ("unavailable", "defaults", "APPCONFIG.FILE: required") == (
             report.health,
             report.body["origin"],
