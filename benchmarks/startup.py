@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -66,13 +65,6 @@ def child(*args: str) -> dict[str, Any]:
     return result
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 def run_imports(settings: Settings) -> list[Result]:
     """Import time of each library's entry module."""
     repeats = 1 if settings.quick else 9
@@ -104,8 +96,9 @@ def run_ready(settings: Settings, work: Path) -> list[Result]:
     )
     cache = work / "startup-cache.json"
     # A cache file is only read back by the source that wrote it (same endpoint), so it is
-    # written through a server on a port that is closed again before the measurement.
-    with DevServer(root, port=_closed_port()) as gone:
+    # written through a server whose port (the system's pick: no race with the scenarios
+    # running beside this one) is closed again before the measurement.
+    with DevServer(root, port=0) as gone:
         _write_cache(gone.url, cache)
     with DevServer(root, port=0) as server:
 
